@@ -1,0 +1,12 @@
+"""The domain: typed SQLAlchemy models and the operations on them. Imports nothing of Flask or the web layer."""
+from models.base import Base, StaleEdit
+from models.crypto import DataKey, IntegrityFailure, Keyring, KeyringError, Vault
+from models.audit import AuditEvent, AuditHead
+from models.users import AccountToken, LoginFailure, RecoveryCode, User, WebSession
+from models.people import Person
+from models.teams import CareTeam, DesignationRecord
+from models.members import Member
+
+__all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
+           "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
+           "CareTeam", "DesignationRecord", "Member"]

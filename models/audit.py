@@ -1,0 +1,114 @@
+"""The audit trail (`AuditEvent`): who did what to whose data, when and from where; append-only and HMAC-chained."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Integer, LargeBinary, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+ACTIONS = ("create", "read", "update", "delete", "search", "export", "print", "consent", "login",
+           "logout", "login-failed", "denied", "hand-over", "invite")
+GENESIS = b"\x00" * 32
+
+
+class AuditEvent(Base):
+    """One entry; identifiers only, never health content or secrets. Database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor_id: Mapped[uuid.UUID | None]
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    on_behalf_of: Mapped[uuid.UUID | None]
+    action: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    mac: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+    FIELDS = ("seq", "at", "actor_id", "actor_role", "on_behalf_of", "action", "person_id", "team_id",
+              "object_type", "object_id", "category", "ip", "request_id", "outcome")
+
+    def canonical(self) -> bytes:
+        """The row as stable bytes: what the MAC covers."""
+        values = {}
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            values[name] = value.isoformat() if isinstance(value, datetime) else (
+                None if value is None else str(value))
+        return json.dumps(values, sort_keys=True, separators=(",", ":")).encode()
+
+
+class AuditHead(Base):
+    """The end of the chain: the last sequence number and MAC. Locking it orders concurrent appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+def chain_mac(key: bytes, previous: bytes, event: AuditEvent) -> bytes:
+    return hmac.new(key, previous + b"|" + event.canonical(), hashlib.sha256).digest()
+
+
+def _head(session) -> AuditHead:
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, seq=0, mac=GENESIS)
+        session.add(head)
+    return head
+
+
+def append(session, key: bytes, **fields) -> AuditEvent:
+    """Add an event at the end of the chain (in the caller's transaction: it commits with the change it records)."""
+    context = session.info.get("request_context", {})
+    with session.no_autoflush:
+        head = _head(session)
+        event = AuditEvent(seq=head.seq + 1, at=utcnow().replace(microsecond=0),
+                           ip=context.get("ip"), request_id=context.get("request_id"), **fields)
+        event.mac = chain_mac(key, head.mac, event)
+        head.seq, head.mac = event.seq, event.mac
+        session.add(event)
+    return event
+
+
+def verify(session, key: bytes) -> int | None:
+    """The sequence number of the first entry that was edited, removed or reordered; None when the chain holds."""
+    previous, expected_seq = GENESIS, 1
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
+        if event.seq != expected_seq or not hmac.compare_digest(event.mac, chain_mac(key, previous, event)):
+            return expected_seq
+        previous, expected_seq = event.mac, expected_seq + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != expected_seq - 1 or head.mac != previous):
+        return expected_seq
+    return None
+
+
+def record(session, actor, action: str, *, team=None, target=None, category: str | None = None,
+           outcome: str = "ok", on_behalf_of: uuid.UUID | None = None) -> AuditEvent:
+    """Log `action` by `actor` (a team member or an account) on `target` in `team`."""
+    is_member = hasattr(actor, "team_id")
+    user_id = actor.user_id if is_member else getattr(actor, "id", None)
+    role = actor.role if is_member else None
+    team = team or (actor.team if is_member else None)
+    return append(
+        session, session.info["vault"].keyring.audit_key, action=action, actor_id=user_id,
+        actor_role=str(role) if role else None, on_behalf_of=on_behalf_of,
+        person_id=team.person_id if team is not None else None, team_id=team.id if team is not None else None,
+        object_type=getattr(target, "__tablename__", None), object_id=str(target.id) if target is not None else None,
+        category=category, outcome=outcome)

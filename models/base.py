@@ -1,0 +1,81 @@
+"""The declarative base: naming convention, UUID keys, UTC timestamps and optimistic version columns."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite stores it naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given where UTC is required")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {uuid.UUID: Uuid(), datetime: UTCDateTime()}
+
+
+class UUIDKey:
+    """Application-generated UUID keys: known before the first flush (encryption needs them) and leak no counts."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+    def ensure_id(self) -> uuid.UUID:
+        if self.id is None:
+            self.id = uuid.uuid4()
+        return self.id
+
+
+class Versioned:
+    """Optimistic locking: a stale update raises StaleDataError instead of overwriting."""
+
+    version: Mapped[int] = mapped_column(nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class StaleEdit(Exception):
+    """Somebody else changed the record since the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("stale edit")
+        self.current = current
+
+
+def check_version(record: Versioned, seen: int) -> None:
+    """Refuse an edit made on an older version than the one stored."""
+    if record.version != seen:
+        raise StaleEdit(record)

@@ -1,0 +1,210 @@
+"""Field-level encryption: the keyring, per-person data keys, AES-256-GCM values bound to their place, blind indexes.
+
+Stored value: version byte | data key id (16 bytes) | nonce (12 bytes) | ciphertext and tag.
+Associated data: table | column | row id | subject id | data key id, each length-prefixed, so a value
+copied to another row, column or person does not decrypt.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import stat
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import LargeBinary, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UUIDKey, utcnow
+
+FORMAT_VERSION = 1
+HEADER = bytes([FORMAT_VERSION])
+NONCE_SIZE = 12
+# A value not yet encrypted; it fails the CHECK constraint if it ever reaches the database.
+PENDING = b"\x00pending"
+
+log = logging.getLogger(__name__)
+
+
+class KeyringError(Exception):
+    """The keyring is missing, unreadable, or readable by others."""
+
+
+class IntegrityFailure(Exception):
+    """One generic answer for every value that does not decrypt where it is."""
+
+    def __init__(self):
+        super().__init__("Een versleutelde waarde kon niet worden gecontroleerd.")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@dataclass
+class Keyring:
+    """The key-encryption keys (versioned, one primary) and the blind-index and audit keys, outside the database."""
+
+    keks: dict[str, bytes]
+    primary: str
+    blind_index_key: bytes
+    audit_key: bytes
+    secret_key: str
+
+    @classmethod
+    def generate(cls) -> Keyring:
+        return cls({"k1": AESGCM.generate_key(256)}, "k1", secrets.token_bytes(32),
+                   secrets.token_bytes(32), secrets.token_hex(32))
+
+    @classmethod
+    def load(cls, path: Path) -> Keyring:
+        """Read the keyring, refusing a missing file or one that others can read."""
+        if not path.is_file():
+            raise KeyringError(f"Geen sleutelbos gevonden op {path}.")
+        if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyringError(f"De sleutelbos {path} is leesbaar voor anderen; zet de rechten op 0600.")
+        data = json.loads(path.read_text())
+        keyring = cls({k: base64.b64decode(v) for k, v in data["keks"].items()}, data["primary"],
+                      base64.b64decode(data["blind_index_key"]), base64.b64decode(data["audit_key"]),
+                      data["secret_key"])
+        if keyring.primary not in keyring.keks or any(len(k) != 32 for k in keyring.keks.values()):
+            raise KeyringError(f"De sleutelbos {path} is onvolledig.")
+        return keyring
+
+    def save(self, path: Path) -> None:
+        """Write the keyring with mode 0600, atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"keks": {k: _b64(v) for k, v in self.keks.items()}, "primary": self.primary,
+                "blind_index_key": _b64(self.blind_index_key), "audit_key": _b64(self.audit_key),
+                "secret_key": self.secret_key}
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(data, out, indent=2)
+        os.replace(tmp, path)
+
+
+class DataKey(UUIDKey, Base):
+    """A data key (DEK) of one subject (a person, or an account), wrapped by a key-encryption key."""
+
+    __tablename__ = "data_keys"
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kek_id: Mapped[str] = mapped_column(String(32))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def associated_data(*parts: object) -> bytes:
+    """Length-prefixed parts, so that no two different places give the same bytes."""
+    out = bytearray()
+    for part in parts:
+        raw = str(part).encode()
+        out += len(raw).to_bytes(4, "big") + raw
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value lives: what its associated data binds it to."""
+
+    table: str
+    column: str
+    row_id: uuid.UUID
+    subject_id: uuid.UUID
+
+
+@dataclass
+class Vault:
+    """Encrypts and decrypts values for one keyring; caches unwrapped data keys by id."""
+
+    keyring: Keyring
+    _ciphers: dict[uuid.UUID, AESGCM] = field(default_factory=dict)
+
+    def wrap(self, dek_id: uuid.UUID, subject_id: uuid.UUID, raw: bytes, kek_id: str | None = None) -> DataKey:
+        kek_id = kek_id or self.keyring.primary
+        nonce = os.urandom(NONCE_SIZE)
+        aad = associated_data("data_keys", dek_id, subject_id, kek_id)
+        wrapped = nonce + AESGCM(self.keyring.keks[kek_id]).encrypt(nonce, raw, aad)
+        return DataKey(id=dek_id, subject_id=subject_id, kek_id=kek_id, wrapped=wrapped)
+
+    def unwrap(self, key: DataKey) -> bytes:
+        kek = self.keyring.keks.get(key.kek_id)
+        if kek is None:
+            raise IntegrityFailure()
+        aad = associated_data("data_keys", key.id, key.subject_id, key.kek_id)
+        try:
+            return AESGCM(kek).decrypt(key.wrapped[:NONCE_SIZE], key.wrapped[NONCE_SIZE:], aad)
+        except InvalidTag:
+            log.error("data key %s does not unwrap", key.id)
+            raise IntegrityFailure() from None
+
+    def new_data_key(self, subject_id: uuid.UUID) -> DataKey:
+        """A fresh DEK for `subject_id`, wrapped under the primary KEK."""
+        raw = AESGCM.generate_key(256)
+        key = self.wrap(uuid.uuid4(), subject_id, raw)
+        self._ciphers[key.id] = AESGCM(raw)
+        return key
+
+    def current_key(self, session, subject_id: uuid.UUID) -> uuid.UUID:
+        """The id of the subject's newest data key, created (and added to `session`) when there is none."""
+        cache = session.info.setdefault("current_dek", {})
+        if subject_id not in cache:
+            with session.no_autoflush:
+                dek_id = session.scalar(select(DataKey.id).where(DataKey.subject_id == subject_id)
+                                        .order_by(DataKey.created_at.desc()).limit(1))
+            if dek_id is None:
+                key = self.new_data_key(subject_id)
+                session.add(key)
+                dek_id = key.id
+            cache[subject_id] = dek_id
+        return cache[subject_id]
+
+    def forget(self, dek_ids) -> None:
+        """Drop cached data keys (after erasure or rotation)."""
+        for dek_id in dek_ids:
+            self._ciphers.pop(dek_id, None)
+
+    def _cipher(self, session, dek_id: uuid.UUID, subject_id: uuid.UUID) -> AESGCM:
+        cipher = self._ciphers.get(dek_id)
+        if cipher is None:
+            with session.no_autoflush:
+                key = session.get(DataKey, dek_id) if session is not None else None
+            if key is None or key.subject_id != subject_id:
+                log.error("no data key %s for subject %s", dek_id, subject_id)
+                raise IntegrityFailure()
+            cipher = self._ciphers[dek_id] = AESGCM(self.unwrap(key))
+        return cipher
+
+    def encrypt(self, session, place: Place, plaintext: bytes) -> bytes:
+        dek_id = self.current_key(session, place.subject_id)
+        nonce = os.urandom(NONCE_SIZE)
+        aad = associated_data(place.table, place.column, place.row_id, place.subject_id, dek_id)
+        sealed = self._cipher(session, dek_id, place.subject_id).encrypt(nonce, plaintext, aad)
+        return HEADER + dek_id.bytes + nonce + sealed
+
+    def decrypt(self, session, place: Place, stored: bytes) -> bytes:
+        if len(stored) < 1 + 16 + NONCE_SIZE + 16 or stored[:1] != HEADER:
+            raise IntegrityFailure()
+        dek_id = uuid.UUID(bytes=bytes(stored[1:17]))
+        nonce, sealed = stored[17:17 + NONCE_SIZE], stored[17 + NONCE_SIZE:]
+        aad = associated_data(place.table, place.column, place.row_id, place.subject_id, dek_id)
+        try:
+            return self._cipher(session, dek_id, place.subject_id).decrypt(bytes(nonce), bytes(sealed), aad)
+        except InvalidTag:
+            log.error("value in %s.%s of row %s does not decrypt", place.table, place.column, place.row_id)
+            raise IntegrityFailure() from None
+
+    def blind_index(self, column: str, value: str) -> bytes:
+        """HMAC-SHA256 with a key derived per column, truncated to 16 bytes: equal values, equal index."""
+        column_key = hmac.new(self.keyring.blind_index_key, b"blind-index|" + column.encode(), hashlib.sha256)
+        return hmac.new(column_key.digest(), value.encode(), hashlib.sha256).digest()[:16]

@@ -1,0 +1,141 @@
+"""Encrypted attributes: a descriptor over a ciphertext column, sealed in before_flush once the row id is known.
+
+    class Person(PersonData, Base):
+        _name: Mapped[bytes | None] = encrypted_column("name")
+        name = Encrypted("_name")
+
+Reading decrypts (and caches the plaintext for that ciphertext); writing keeps the plaintext pending and
+puts a placeholder in the column, which the CHECK constraint refuses should it ever be flushed unsealed.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from datetime import date
+
+from sqlalchemy import CheckConstraint, LargeBinary, event, inspect
+from sqlalchemy.orm import Session, mapped_column, object_session
+
+from models.crypto import PENDING, Place, Vault
+
+
+class Codec:
+    """How a Python value becomes bytes and back."""
+
+    def encode(self, value) -> bytes:
+        return str(value).encode()
+
+    def decode(self, raw: bytes):
+        return raw.decode()
+
+
+class DateCodec(Codec):
+    def encode(self, value: date) -> bytes:
+        return value.isoformat().encode()
+
+    def decode(self, raw: bytes) -> date:
+        return date.fromisoformat(raw.decode())
+
+
+class JSONCodec(Codec):
+    def encode(self, value) -> bytes:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+
+    def decode(self, raw: bytes):
+        return json.loads(raw)
+
+
+TEXT, DATE, JSON = Codec(), DateCodec(), JSONCodec()
+
+
+def encrypted_check(column: str) -> list[CheckConstraint]:
+    """The database refuses a value in `column` that does not start with the format's version byte."""
+    return [
+        CheckConstraint(f"substr({column}, 1, 1) = X'01'", name=f"{column}_sealed").ddl_if(dialect="sqlite"),
+        CheckConstraint(f"get_byte({column}, 0) = 1", name=f"{column}_sealed").ddl_if(dialect="postgresql"),
+    ]
+
+
+def encrypted_column(name: str):
+    """The ciphertext column behind an Encrypted attribute."""
+    return mapped_column(name, LargeBinary, nullable=True)
+
+
+def vault_of(session) -> Vault:
+    return session.info["vault"]
+
+
+class Encrypted:
+    """A plaintext attribute stored encrypted in the column attribute `column_attr`."""
+
+    def __init__(self, column_attr: str, codec: Codec = TEXT):
+        self.column_attr = column_attr
+        self.codec = codec
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def place(self, obj) -> Place:
+        column = inspect(type(obj)).attrs[self.column_attr].columns[0].name
+        return Place(obj.__tablename__, column, obj.id, obj.encryption_subject())
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        pending = obj.__dict__.get("_zt_pending", {})
+        if self.name in pending:
+            return pending[self.name]
+        stored = getattr(obj, self.column_attr)
+        if stored is None:
+            return None
+        cached = obj.__dict__.setdefault("_zt_plain", {}).get(self.name)
+        if cached is not None and cached[0] is stored:
+            return cached[1]
+        session = object_session(obj)
+        value = self.codec.decode(vault_of(session).decrypt(session, self.place(obj), stored))
+        obj.__dict__["_zt_plain"][self.name] = (stored, value)
+        return value
+
+    def __set__(self, obj, value):
+        if value is None:
+            obj.__dict__.get("_zt_pending", {}).pop(self.name, None)
+            setattr(obj, self.column_attr, None)
+            return
+        obj.__dict__.setdefault("_zt_pending", {})[self.name] = value
+        setattr(obj, self.column_attr, PENDING)
+
+    def seal(self, session, obj) -> None:
+        """Encrypt the pending plaintext into the column (called from before_flush)."""
+        value = obj.__dict__["_zt_pending"].pop(self.name)
+        stored = vault_of(session).encrypt(session, self.place(obj), self.codec.encode(value))
+        setattr(obj, self.column_attr, stored)
+        obj.__dict__.setdefault("_zt_plain", {})[self.name] = (stored, value)
+
+
+class PersonData:
+    """A row whose encrypted values belong to one subject: the person (or, for accounts, the user)."""
+
+    def encryption_subject(self) -> uuid.UUID:
+        raise NotImplementedError
+
+
+@functools.cache
+def encrypted_attributes(cls) -> list[Encrypted]:
+    return [v for k in dir(cls) if isinstance(v := getattr(cls, k, None), Encrypted)]
+
+
+def _seal_pending(session: Session, flush_context, instances) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        pending = obj.__dict__.get("_zt_pending")
+        if not pending:
+            continue
+        obj.ensure_id()
+        for attr in encrypted_attributes(type(obj)):
+            if attr.name in pending:
+                attr.seal(session, obj)
+
+
+def install(session_factory) -> None:
+    """Seal pending values before every flush of sessions made by `session_factory`."""
+    event.listen(session_factory, "before_flush", _seal_pending)

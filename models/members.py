@@ -1,0 +1,221 @@
+"""Team members (`Member`): role, discipline, organisation, contact and reachability; joining, changes, leaving, designations.
+
+Glossary: lid (member), discipline (e.g. huisarts = gp), bereikbaarheid (reachability), 's nachts bereikbaar (night_contact).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models import audit
+from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
+from models.permissions import Designation, Permission, Role, permissions_for
+from models.teams import CareTeam, DesignationRecord
+from models.users import User, find_user
+
+DISCIPLINES = ("gp", "home_nurse", "pharmacist", "physiotherapist", "social_worker", "home_help",
+               "occupational_therapist", "psychologist", "psychiatrist", "dietitian", "speech_therapist",
+               "specialist", "care_zone_staff", "other")
+_ENCRYPTED = ("name", "organisation", "phone", "email", "reachability", "relation")
+
+
+class NotAllowed(PermissionError):
+    """The actor lacks the permission for this operation (the web layer answers 403)."""
+
+
+class MembershipRule(ValueError):
+    """A change that would break a rule of the team; the message says which, in plain words."""
+
+
+class Member(UUIDKey, Versioned, PersonData, Base):
+    """A member of one care team; with or without an account. Contact details are encrypted under the person's key."""
+
+    __tablename__ = "members"
+    __table_args__ = tuple(c for col in _ENCRYPTED for c in encrypted_check(col))
+
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_teams.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+    discipline: Mapped[str | None] = mapped_column(String(32))
+    night_contact: Mapped[bool] = mapped_column(default=False)
+    started_on: Mapped[date] = mapped_column(Date, default=date.today)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    _name: Mapped[bytes | None] = encrypted_column("name")
+    _organisation: Mapped[bytes | None] = encrypted_column("organisation")
+    _phone: Mapped[bytes | None] = encrypted_column("phone")
+    _email: Mapped[bytes | None] = encrypted_column("email")
+    _reachability: Mapped[bytes | None] = encrypted_column("reachability")
+    _relation: Mapped[bytes | None] = encrypted_column("relation")
+
+    name = Encrypted("_name")
+    organisation = Encrypted("_organisation")
+    phone = Encrypted("_phone")
+    email = Encrypted("_email")
+    reachability = Encrypted("_reachability")  # when and how to reach them, in their words
+    relation = Encrypted("_relation")  # to the person, e.g. "echtgenote"
+
+    team: Mapped[CareTeam] = relationship(lazy="joined")
+
+    held: frozenset[str] = frozenset()  # designations currently held; filled by load_membership
+
+    def encryption_subject(self) -> uuid.UUID:
+        if self.person_id is None:
+            self.person_id = self.team.person_id
+        return self.person_id
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None or self.ended_on > date.today()
+
+    @property
+    def is_professional(self) -> bool:
+        return self.role in (Role.PROFESSIONAL, Role.CASE_MANAGER, Role.MEETING_ORGANISER)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return permissions_for(self.role, set(self.held)) if self.active else frozenset()
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        if not self.may(permission):
+            raise NotAllowed(permission)
+
+
+def _active_clause():
+    return or_(Member.ended_on.is_(None), Member.ended_on > date.today())
+
+
+def current_designations(session, team: CareTeam) -> dict[str, DesignationRecord]:
+    """The holder of each designation now, by kind."""
+    rows = session.scalars(select(DesignationRecord).where(
+        DesignationRecord.team_id == team.id, DesignationRecord.ended_at.is_(None)))
+    return {row.kind: row for row in rows}
+
+
+def designation_history(session, team: CareTeam) -> list[DesignationRecord]:
+    return list(session.scalars(select(DesignationRecord).where(DesignationRecord.team_id == team.id)
+                                .order_by(DesignationRecord.started_at.desc())))
+
+
+def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member | None:
+    """The user's active membership of the team, with the designations it holds; None for outsiders."""
+    member = session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id,
+                                                 _active_clause()))
+    if member is not None:
+        member.held = frozenset(session.scalars(select(DesignationRecord.kind).where(
+            DesignationRecord.member_id == member.id, DesignationRecord.ended_at.is_(None))))
+    return member
+
+
+def teams_of(session, user_id: uuid.UUID) -> list[CareTeam]:
+    """The teams the user is an active member of."""
+    query = select(CareTeam).join(Member, Member.team_id == CareTeam.id).where(
+        Member.user_id == user_id, _active_clause())
+    return list(session.scalars(query).unique())
+
+
+def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]:
+    """Current members (or, with `past`, those whose membership ended), in a stable order."""
+    query = select(Member).where(Member.team_id == team.id)
+    query = query.where(~_active_clause() if past else _active_clause())
+    return sorted(session.scalars(query), key=lambda m: (list(Role).index(Role(m.role)), m.name.lower()))
+
+
+def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name: str, user=None,
+               **details) -> Member:
+    """Add a member (with an account in `user`, or as a contact without one). `actor` None: system (demo, CLI)."""
+    if actor is not None:
+        actor.require(Permission.MEMBERS_MANAGE)
+    if user is not None and load_membership(session, team.id, user.id) is not None:
+        raise MembershipRule("Deze persoon is al lid van het zorgteam.")
+    member = Member(team=team, team_id=team.id, person_id=team.person_id, role=Role(role).value, name=name,
+                    user_id=user.id if user else None, **details)
+    member.ensure_id()
+    session.add(member)
+    audit.record(session, actor, "create", team=team, target=member)
+    return member
+
+
+def update_member(session, member: Member, actor: Member, seen_version: int, **changes) -> Member:
+    """Change a member's role or details; refused when someone changed the member since `seen_version`."""
+    if actor.id != member.id:
+        actor.require(Permission.MEMBERS_MANAGE)
+    check_version(member, seen_version)
+    if "role" in changes:
+        changes["role"] = Role(changes["role"]).value
+    for key, value in changes.items():
+        setattr(member, key, value)
+    audit.record(session, actor, "update", team=member.team, target=member)
+    return member
+
+
+def end_membership(session, member: Member, actor: Member, on: date | None = None) -> Member:
+    """End a membership (the member stays in the history). The coordinator must first hand over."""
+    actor.require(Permission.MEMBERS_MANAGE)
+    held = current_designations(session, member.team)
+    if Designation.COORDINATOR in held and held[Designation.COORDINATOR].member_id == member.id:
+        raise MembershipRule("Draag eerst de rol van zorgcoördinator over aan iemand anders.")
+    if member.role == Role.PERSON:
+        raise MembershipRule("De persoon zelf blijft altijd lid van het eigen zorgteam.")
+    member.ended_on = on or date.today()
+    for kind, record in held.items():
+        if record.member_id == member.id:
+            record.ended_at = utcnow()
+    audit.record(session, actor, "delete", team=member.team, target=member)
+    return member
+
+
+def designate(session, team: CareTeam, actor: Member | None, kind: str, member: Member | None) -> None:
+    """Hand a designation over to `member` (None: nobody holds it any more; not for the coordinator)."""
+    if actor is not None:
+        actor.require(Permission.DESIGNATIONS_MANAGE)
+    kind = Designation(kind)
+    if member is None and kind == Designation.COORDINATOR:
+        raise MembershipRule("Een zorgteam heeft altijd precies één zorgcoördinator.")
+    if member is not None and (member.team_id != team.id or not member.active):
+        raise MembershipRule("Alleen een huidig lid van het zorgteam kan deze rol opnemen.")
+    current = current_designations(session, team).get(kind)
+    if current is not None and member is not None and current.member_id == member.id:
+        return
+    now = utcnow()
+    if current is not None:
+        current.ended_at = now
+    if member is not None:
+        record = DesignationRecord(team_id=team.id, kind=kind.value, member_id=member.id, started_at=now,
+                                   assigned_by=actor.user_id if actor else None)
+        session.add(record)
+    audit.record(session, actor, "hand-over", team=team, target=member, category=kind.value)
+
+
+def create_team(session, person, started: datetime | None = None) -> CareTeam:
+    team = CareTeam(person=person, person_id=person.ensure_id())
+    team.ensure_id()
+    session.add(team)
+    return team
+
+
+def invite(session, team: CareTeam, actor: Member | None, member: Member, email: str):
+    """Give `member` an account for `email` (an existing one, or a new one without a password yet).
+
+    Returns (user, is_new): a new account needs an invitation link to set its password."""
+    if actor is not None:
+        actor.require(Permission.MEMBERS_MANAGE)
+    email = email.strip().lower()
+    user = find_user(session, email)
+    is_new = user is None
+    if is_new:
+        user = User(email=email, name=member.name)
+        user.ensure_id()
+        session.add(user)
+    elif load_membership(session, team.id, user.id) is not None:
+        raise MembershipRule("Iemand met dit e-mailadres is al lid van het zorgteam.")
+    member.user_id = user.id
+    audit.record(session, actor, "invite", team=team, target=member)
+    return user, is_new

@@ -1,0 +1,128 @@
+"""The person with a care and support need (PZON, `Person`): identity, address, contact, GP; INSZ checked and blind-indexed."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+from sqlalchemy import LargeBinary, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import audit
+from models.base import Base, UUIDKey, Versioned, check_version
+from models.permissions import Permission
+from models.encrypted import DATE, JSON, Encrypted, PersonData, encrypted_check, encrypted_column, vault_of
+
+LANGUAGES = {"nl": "Nederlands", "fr": "Frans", "de": "Duits", "en": "Engels", "ar": "Arabisch", "tr": "Turks"}
+
+
+class InvalidINSZ(ValueError):
+    """An INSZ (Belgian national number) that is malformed or whose checksum is wrong."""
+
+
+def normalise_insz(text: str) -> str:
+    """Eleven digits, without dots, dashes or spaces."""
+    digits = re.sub(r"[\s.\-]", "", text or "")
+    if not re.fullmatch(r"\d{11}", digits):
+        raise InvalidINSZ("Een INSZ-nummer heeft 11 cijfers, bijvoorbeeld 47.03.12-123.40.")
+    return digits
+
+
+def insz_century(digits: str) -> int | None:
+    """1900 or 2000 by the checksum (97 - n mod 97, with a 2 before n for births from 2000); None if neither."""
+    base, check = int(digits[:9]), int(digits[9:])
+    if 97 - base % 97 == check:
+        return 1900
+    if 97 - int("2" + digits[:9]) % 97 == check:
+        return 2000
+    return None
+
+
+def check_insz(text: str, birth_date: date | None = None) -> str:
+    """Validate an INSZ (and, when given, that it matches the birth date); returns the eleven digits."""
+    digits = normalise_insz(text)
+    century = insz_century(digits)
+    if century is None:
+        raise InvalidINSZ("Het controlegetal van dit INSZ-nummer klopt niet. Kijk het nummer na.")
+    if birth_date is not None and (digits[:2], century) != (f"{birth_date.year % 100:02d}",
+                                                             birth_date.year // 100 * 100):
+        raise InvalidINSZ("Het INSZ-nummer past niet bij de geboortedatum.")
+    return digits
+
+
+def format_insz(digits: str) -> str:
+    return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}-{digits[6:9]}.{digits[9:11]}"
+
+
+class Person(UUIDKey, Versioned, PersonData, Base):
+    """The person the care team is about. Everything but the language is encrypted under the person's own key."""
+
+    __tablename__ = "persons"
+    __table_args__ = tuple(c for col in ("given_name", "family_name", "birth_date", "insz", "address",
+                                         "phone", "gp") for c in encrypted_check(col))
+
+    _given_name: Mapped[bytes | None] = encrypted_column("given_name")
+    _family_name: Mapped[bytes | None] = encrypted_column("family_name")
+    _birth_date: Mapped[bytes | None] = encrypted_column("birth_date")
+    _insz: Mapped[bytes | None] = encrypted_column("insz")
+    insz_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), unique=True)
+    _address: Mapped[bytes | None] = encrypted_column("address")
+    _phone: Mapped[bytes | None] = encrypted_column("phone")
+    _gp: Mapped[bytes | None] = encrypted_column("gp")
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+
+    given_name = Encrypted("_given_name")
+    family_name = Encrypted("_family_name")
+    birth_date = Encrypted("_birth_date", DATE)
+    insz_digits = Encrypted("_insz")
+    address = Encrypted("_address", JSON)  # {"street": ..., "postcode": ..., "city": ...}
+    phone = Encrypted("_phone")
+    gp = Encrypted("_gp")
+
+    def encryption_subject(self) -> uuid.UUID:
+        return self.ensure_id()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}.{self.family_name[:1]}."
+
+    @property
+    def insz(self) -> str | None:
+        return format_insz(self.insz_digits) if self.insz_digits else None
+
+    def set_insz(self, session, text: str | None) -> None:
+        """Store the INSZ encrypted, with its blind index for exact look-up."""
+        if not text:
+            self.insz_digits, self.insz_index = None, None
+            return
+        digits = check_insz(text, self.birth_date)
+        self.insz_digits = digits
+        self.insz_index = vault_of(session).blind_index("persons.insz", digits)
+
+    @property
+    def address_line(self) -> str:
+        a = self.address or {}
+        return ", ".join(p for p in (a.get("street"), " ".join(filter(None, (a.get("postcode"), a.get("city")))))
+                         if p)
+
+
+def find_by_insz(session, text: str) -> Person | None:
+    """The person with this INSZ, found through the blind index without decrypting anyone."""
+    digits = normalise_insz(text)
+    index = vault_of(session).blind_index("persons.insz", digits)
+    return session.scalar(select(Person).where(Person.insz_index == index))
+
+
+def update_person(session, person: Person, actor, seen_version: int, *, insz: str | None, **changes) -> Person:
+    """Change the person's record; refused when someone else changed it since `seen_version`."""
+    actor.require(Permission.PERSON_EDIT)
+    check_version(person, seen_version)
+    for key, value in changes.items():
+        setattr(person, key, value)
+    person.set_insz(session, insz)
+    audit.record(session, actor, "update", target=person)
+    return person

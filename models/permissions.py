@@ -1,0 +1,64 @@
+"""Who may do what in a team: permissions as named data, and one table from role and designation to permissions.
+
+Glossary: rol (role), aanduiding (designation: zorgcoördinator, vertegenwoordiger, vertrouwenspersoon).
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    """`<resource>:<action>`; read as a sentence: "may view the team"."""
+
+    TEAM_VIEW = "team:view"
+    PERSON_VIEW_IDENTITY = "person:view-identity"
+    PERSON_EDIT = "person:edit"
+    MEMBERS_MANAGE = "members:manage"
+    DESIGNATIONS_MANAGE = "designations:manage"
+    ACCESS_LOG_VIEW = "access-log:view"
+
+
+class Role(StrEnum):
+    PERSON = "person"
+    INFORMAL_CARER = "informal_carer"
+    VOLUNTEER = "volunteer"
+    PROFESSIONAL = "professional"
+    CASE_MANAGER = "case_manager"
+    MEETING_ORGANISER = "meeting_organiser"
+
+
+class Designation(StrEnum):
+    COORDINATOR = "coordinator"
+    REPRESENTATIVE = "representative"
+    TRUSTED_PERSON = "trusted_person"
+
+
+P = Permission
+_EVERY_MEMBER = {P.TEAM_VIEW}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY}
+_DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PERSON: frozenset(_CARE | _DECIDES),
+    Role.INFORMAL_CARER: frozenset(_CARE),
+    Role.VOLUNTEER: frozenset(_EVERY_MEMBER),
+    Role.PROFESSIONAL: frozenset(_CARE),
+    Role.CASE_MANAGER: frozenset(_CARE),
+    Role.MEETING_ORGANISER: frozenset(_CARE),
+}
+
+DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
+    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | {P.MEMBERS_MANAGE}),
+    Designation.REPRESENTATIVE: frozenset(_CARE | _DECIDES),
+    Designation.TRUSTED_PERSON: frozenset(),
+}
+
+PROFESSIONAL_ROLES = frozenset({Role.PROFESSIONAL, Role.CASE_MANAGER, Role.MEETING_ORGANISER})
+
+
+def permissions_for(role: str, designations: set[str]) -> frozenset[Permission]:
+    """The permissions of a member with `role` holding `designations`."""
+    granted = set(ROLE_PERMISSIONS[Role(role)])
+    for designation in designations:
+        granted |= DESIGNATION_PERMISSIONS[Designation(designation)]
+    return frozenset(granted)

@@ -1,0 +1,116 @@
+"""Access control by construction: every route declares who may call it, and one guard enforces it before every request.
+
+A route under /teams/<team_id>/ names a Permission; the guard resolves the team and the caller's membership,
+answers 404 to outsiders and 403 to members without the permission, and hands the view `team` and `member`.
+"""
+from __future__ import annotations
+
+import uuid
+from enum import Enum
+
+import flask
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_login import current_user
+from models import CareTeam, audit
+from models.members import NotAllowed, load_membership
+from models.permissions import Permission
+from models.teams import NotInTeam
+from zorgteam.db import get_session, keep_changes
+
+
+class Access(Enum):
+    PUBLIC = "public"
+    LOGGED_IN = "logged-in"
+
+
+PUBLIC, LOGGED_IN = Access.PUBLIC, Access.LOGGED_IN
+# Flask's own static route serves files only; it is the one route not declared through our Blueprint.
+BUILTIN_PUBLIC = frozenset({"static"})
+
+
+class MissingAccessRule(TypeError):
+    """A route was declared without saying who may call it."""
+
+
+class Blueprint(flask.Blueprint):
+    """A blueprint whose routes must say who may call them: `@bp.route("/", access=Permission.TEAM_VIEW)`."""
+
+    def route(self, rule: str, *, access: Access | Permission | None = None, **options):
+        if not isinstance(access, (Access, Permission)):
+            raise MissingAccessRule(f"route {rule!r} of blueprint {self.name!r} declares no access rule")
+        base = super().route(rule, **options)
+
+        def decorator(view):
+            view.access = access
+            return base(view)
+        return decorator
+
+
+def rule_of(app: Flask, endpoint: str | None):
+    """The declared access rule of an endpoint; None when there is none (the guard then refuses)."""
+    if endpoint in BUILTIN_PUBLIC:
+        return PUBLIC
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def _login_redirect():
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _deny(member, team, permission):
+    audit.record(get_session(), member, "denied", team=team, category=str(permission), outcome="denied")
+    keep_changes()
+    abort(403)
+
+
+def _authorise_team(permission: Permission):
+    """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission."""
+    args = request.view_args or {}
+    try:
+        team_id = uuid.UUID(str(args.get("team_id")))
+    except ValueError:
+        abort(404)
+    session = get_session()
+    member = load_membership(session, team_id, current_user.id)
+    if member is None:
+        abort(404)
+    team = member.team
+    if not member.may(permission):
+        _deny(member, team, permission)
+    del args["team_id"]
+    args["team"], args["member"] = team, member
+    g.team, g.member = team, member
+
+
+def guard():
+    """Runs before every request; fails closed."""
+    if request.endpoint is None:
+        return None  # no route matched: Flask answers 404 or 405 itself
+    access = rule_of(flask.current_app, request.endpoint)
+    if access is None:
+        abort(500)
+    if access is PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return _login_redirect()
+    if isinstance(access, Permission):
+        _authorise_team(access)
+    return None
+
+
+def team_child(team: CareTeam, model, record_id):
+    """A record of `team` by id, or 404: another team's ids are indistinguishable from ids that do not exist."""
+    try:
+        return team.get(get_session(), model, record_id)
+    except NotInTeam:
+        abort(404)
+
+
+def _not_allowed(_error):
+    abort(403)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(guard)
+    app.register_error_handler(NotAllowed, _not_allowed)

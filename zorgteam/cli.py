@@ -1,0 +1,67 @@
+"""Command line: `flask --app app db upgrade | demo | create-user` (audit and keys register their own groups)."""
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+
+import config
+from models import demo
+from models.users import PasswordRejected, User, find_user
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config(str(config.ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url or current_app.config["ZORGTEAM"].database_url
+    return cfg
+
+
+@click.command("upgrade")
+def upgrade_command():
+    """Upgrade the database to the latest migration."""
+    command.upgrade(alembic_config(), "head")
+    click.echo("Database is up to date.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Start from an empty database.")
+@click.option("--scale", type=int, default=0, help="Add N synthetic care teams (benchmarks).")
+def demo_command(reset: bool, scale: int):
+    """Load the demo scenario of CONTRACT.md; does nothing when it is already there."""
+    db = current_app.extensions["zorgteam.db"]
+    if reset:
+        command.downgrade(alembic_config(), "base")
+        command.upgrade(alembic_config(), "head")
+    with db.session() as session, session.begin():
+        loaded = demo.load(session)
+    click.echo("Demo loaded." if loaded else "Demo was already there.")
+    if scale:
+        raise click.ClickException("--scale is not built yet (issue 7).")
+
+
+@click.command("create-user")
+@click.option("--email", prompt="E-mailadres")
+@click.option("--name", prompt="Naam")
+@click.password_option(prompt="Wachtwoord")
+def create_user_command(email: str, name: str, password: str):
+    """Create an account."""
+    db = current_app.extensions["zorgteam.db"]
+    with db.session() as session, session.begin():
+        if find_user(session, email) is not None:
+            raise click.ClickException("Er bestaat al een account met dit e-mailadres.")
+        user = User(email=email.strip().lower(), name=name)
+        try:
+            user.set_password(password)
+        except PasswordRejected as error:
+            raise click.ClickException(str(error)) from None
+        session.add(user)
+    click.echo(f"Account {email} created.")
+
+
+def init_app(app: Flask) -> None:
+    group = click.Group("db", help="The database.")
+    group.add_command(upgrade_command)
+    app.cli.add_command(group)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_user_command)

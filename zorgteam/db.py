@@ -1,0 +1,103 @@
+"""The database: one engine per app, one session per request on `g`, committed once when the request succeeded."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Vault
+from models.encrypted import install as install_encryption
+from zorgteam.errors import error_page
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """The engine, the session factory and the vault they encrypt with."""
+
+    def __init__(self, url: str, vault: Vault):
+        self.engine = make_engine(url)
+        self.vault = vault
+        self.bind(self.engine)
+
+    def bind(self, bind, **options) -> None:
+        """Make sessions on `bind` (tests pass a connection in an outer transaction and savepoint options)."""
+        self.factory = sessionmaker(bind, expire_on_commit=False, **options)
+        install_encryption(self.factory)
+
+    def session(self, **kw) -> Session:
+        session = self.factory(**kw)
+        session.info["vault"] = self.vault
+        return session
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
+        cursor.execute("PRAGMA " + pragma)
+    cursor.close()
+
+
+def _sqlite_begin(connection):
+    # IMMEDIATE takes the write lock at the start: almost every request appends to the audit trail, and a
+    # deferred transaction that read first could not upgrade once another writer committed.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_session() -> Session:
+    """The request's session, created on first use."""
+    if "db" not in g:
+        g.db = current_app.extensions["zorgteam.db"].session()
+        g.db.info["request_context"] = {"ip": request.remote_addr, "request_id": g.get("request_id")}
+    return g.db
+
+
+def keep_changes() -> None:
+    """Commit this request's changes even though it answers with an error (a denied access is still audited)."""
+    g.keep_changes = True
+
+
+def _finish(response):
+    session = g.pop("db", None)
+    if session is None:
+        return response
+    try:
+        if response.status_code < 400 or g.get("keep_changes"):
+            session.commit()
+        else:
+            session.rollback()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("commit failed; nothing of this request was kept")
+        return error_page(503)
+    finally:
+        session.close()
+    return response
+
+
+def _close(_exc):
+    session = g.pop("db", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+
+
+def init_app(app: Flask, url: str, vault: Vault) -> None:
+    app.extensions["zorgteam.db"] = Database(url, vault)
+    app.before_request(lambda: setattr(g, "request_id", uuid.uuid4().hex[:12]))
+    app.after_request(_finish)
+    app.teardown_request(_close)

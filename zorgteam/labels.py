@@ -1,0 +1,73 @@
+"""Plain-language names for the codes of the domain: roles, disciplines, designations, audit actions."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+ROLES = {
+    "person": _l("de persoon zelf"),
+    "informal_carer": _l("mantelzorger"),
+    "volunteer": _l("vrijwilliger"),
+    "professional": _l("zorgverlener"),
+    "case_manager": _l("casemanager"),
+    "meeting_organiser": _l("overlegorganisator"),
+}
+DISCIPLINES = {
+    "gp": _l("huisarts"),
+    "home_nurse": _l("thuisverpleegkundige"),
+    "pharmacist": _l("apotheker"),
+    "physiotherapist": _l("kinesitherapeut"),
+    "social_worker": _l("maatschappelijk werker"),
+    "home_help": _l("gezinszorg"),
+    "occupational_therapist": _l("ergotherapeut"),
+    "psychologist": _l("psycholoog"),
+    "psychiatrist": _l("psychiater"),
+    "dietitian": _l("diëtist"),
+    "speech_therapist": _l("logopedist"),
+    "specialist": _l("arts-specialist"),
+    "care_zone_staff": _l("medewerker eerstelijnszone"),
+    "other": _l("andere"),
+}
+DESIGNATIONS = {
+    "coordinator": _l("zorgcoördinator"),
+    "representative": _l("vertegenwoordiger"),
+    "trusted_person": _l("vertrouwenspersoon"),
+}
+# "Tom Wouters (thuisverpleegkundige) bekeek de contactgegevens"
+ACTIONS = {
+    "create": _l("voegde toe"),
+    "read": _l("bekeek"),
+    "update": _l("wijzigde"),
+    "delete": _l("verwijderde"),
+    "search": _l("zocht in"),
+    "export": _l("exporteerde"),
+    "print": _l("drukte af"),
+    "consent": _l("wijzigde de toestemming voor"),
+    "denied": _l("kreeg geen toegang tot"),
+    "hand-over": _l("droeg een rol over:"),
+    "invite": _l("nodigde uit:"),
+    "login": _l("meldde zich aan"),
+    "logout": _l("meldde zich af"),
+    "login-failed": _l("kon zich niet aanmelden"),
+}
+SYSTEM = _l("Zorgteam (automatisch)")
+OBJECTS = {
+    "persons": _l("de gegevens van de persoon"),
+    "care_teams": _l("het zorgteam"),
+    "members": _l("een teamlid"),
+    "overview": _l("het overzicht van het zorgteam"),
+    "members-list": _l("de teamleden en hun bereikbaarheid"),
+    "access-log": _l("wie de gegevens bekeek"),
+}
+
+
+def role_label(member) -> str:
+    """'thuisverpleegkundige' for a professional with a discipline, else the role."""
+    if member.discipline and member.is_professional:
+        return str(DISCIPLINES.get(member.discipline, member.discipline))
+    return str(ROLES.get(member.role, member.role))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(ROLES=ROLES, DISCIPLINES=DISCIPLINES, DESIGNATIONS=DESIGNATIONS,
+                                 role_label=role_label)

@@ -1,0 +1,218 @@
+"""Team members, roles and reachability; adding (by invitation or as a contact), changing, ending; designations; the person's record."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from models import Member, StaleEdit, audit
+from models.members import (DISCIPLINES, MembershipRule, current_designations, designate, designation_history,
+                            end_membership, invite, team_members, update_member)
+from models.members import add_member as add_member_to_team
+from models.people import LANGUAGES, InvalidINSZ, check_insz, update_person
+from models.permissions import Permission, Role
+from models.users import issue_token
+from zorgteam import labels, mail
+from zorgteam.access import Blueprint, team_child
+from zorgteam.db import get_session
+
+bp = Blueprint("members", __name__, url_prefix="/teams/<team_id>")
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in mapping.items()]
+
+
+class MemberForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
+    role = SelectField(_l("Rol in het team"), choices=[])
+    discipline = SelectField(_l("Discipline (voor zorgverleners)"), choices=[], validators=[Optional()])
+    relation = StringField(_l("Relatie tot de persoon"), validators=[Length(max=100)])
+    organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
+    phone = StringField(_l("Telefoon"), validators=[Length(max=40)], render_kw={"type": "tel", "autocomplete": "off"})
+    email = EmailField(_l("E-mailadres"), validators=[Optional(), Email(_l("Dit is geen geldig e-mailadres.")),
+                                                      Length(max=254)])
+    reachability = TextAreaField(_l("Wanneer en hoe bereikbaar"), validators=[Length(max=500)])
+    night_contact = BooleanField(_l("Mag 's nachts gebeld worden"))
+    version = HiddenField()
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.role.choices = [(r.value, str(labels.ROLES[r.value])) for r in Role if r != Role.PERSON]
+        self.discipline.choices = [("", "—")] + [(d, str(labels.DISCIPLINES[d])) for d in DISCIPLINES]
+
+    def validate_discipline(self, field):
+        if self.role.data in (Role.PROFESSIONAL, Role.CASE_MANAGER) and not field.data:
+            raise ValidationError(_l("Kies de discipline van deze zorgverlener."))
+
+    def details(self) -> dict:
+        return {"discipline": self.discipline.data or None, "relation": self.relation.data or None,
+                "organisation": self.organisation.data or None, "phone": self.phone.data or None,
+                "email": (self.email.data or "").strip().lower() or None,
+                "reachability": self.reachability.data or None, "night_contact": self.night_contact.data}
+
+
+class NewMemberForm(MemberForm):
+    send_invitation = BooleanField(_l("Stuur een uitnodiging om Zorgteam te gebruiken"), default=True)
+
+    def validate_send_invitation(self, field):
+        if field.data and not self.email.data:
+            raise ValidationError(_l("Vul een e-mailadres in om een uitnodiging te sturen."))
+
+
+class DesignationForm(FlaskForm):
+    kind = SelectField(_l("Rol"), choices=[])
+    member_id = SelectField(_l("Wie"), choices=[])
+
+    def __init__(self, members, *args, **kw):
+        super().__init__(*args, **kw)
+        self.kind.choices = _choices(labels.DESIGNATIONS)
+        self.member_id.choices = [("", str(_l("niemand")))] + [(str(m.id), m.name) for m in members]
+
+
+class PersonForm(FlaskForm):
+    given_name = StringField(_l("Voornaam"), validators=[DataRequired(_l("Vul de voornaam in.")), Length(max=100)])
+    family_name = StringField(_l("Familienaam"), validators=[DataRequired(_l("Vul de familienaam in.")),
+                                                             Length(max=100)])
+    birth_date = DateField(_l("Geboortedatum"), validators=[Optional()])
+    insz = StringField(_l("INSZ (rijksregisternummer)"), validators=[Length(max=20)])
+    street = StringField(_l("Straat en huisnummer"), validators=[Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
+    city = StringField(_l("Gemeente"), validators=[Length(max=100)])
+    phone = StringField(_l("Telefoon"), validators=[Length(max=40)], render_kw={"type": "tel"})
+    language = SelectField(_l("Taal"), choices=list(LANGUAGES.items()))
+    gp = StringField(_l("Huisarts"), validators=[Length(max=200)])
+    version = HiddenField()
+
+    def validate_insz(self, field):
+        if field.data:
+            try:
+                check_insz(field.data, self.birth_date.data)
+            except InvalidINSZ as error:
+                raise ValidationError(str(error)) from None
+
+
+def _invite_mail(team, user, is_new: bool) -> None:
+    settings = current_app.config["ZORGTEAM"]
+    if is_new:
+        token = issue_token(get_session(), user, "invitation", timedelta(days=settings.invitation_valid_days))
+        link = settings.base_url + url_for("accounts.accept_invitation", token=token)
+        body = _("U werd uitgenodigd in het zorgteam van %(initials)s op Zorgteam.\n\n"
+                 "Kies hier uw wachtwoord (de link werkt één keer, %(days)s dagen lang):\n%(link)s\n",
+                 initials=team.person.initials, days=settings.invitation_valid_days, link=link)
+    else:
+        link = settings.base_url + url_for("teams.overview", team_id=team.id)
+        body = _("U werd toegevoegd aan het zorgteam van %(initials)s op Zorgteam:\n%(link)s\n",
+                 initials=team.person.initials, link=link)
+    mail.send(user.email, _("Uitnodiging voor een zorgteam"), body)
+
+
+@bp.route("/members/", access=Permission.TEAM_VIEW)
+def index(team, member):
+    db = get_session()
+    audit.record(db, member, "read", team=team, category="members-list")
+    members = team_members(db, team)
+    return render_template("members/index.html", team=team, member=member, members=members,
+                           past=team_members(db, team, past=True), designations=current_designations(db, team),
+                           history=designation_history(db, team), designation_form=DesignationForm(members))
+
+
+@bp.route("/members/new", methods=["GET", "POST"], access=Permission.MEMBERS_MANAGE)
+def add(team, member):
+    form = NewMemberForm()
+    if not form.validate_on_submit():
+        return render_template("members/form.html", team=team, member=member, form=form, new=True)
+    db = get_session()
+    try:
+        added = add_member_to_team(db, team, member, role=form.role.data, name=form.name.data, **form.details())
+        if form.send_invitation.data:
+            _invite_mail(team, *invite(db, team, member, added, form.email.data))
+    except (MembershipRule, mail.MailFailed) as error:
+        form.form_errors.append(str(error) if isinstance(error, MembershipRule) else
+                                _("De uitnodiging kon niet verstuurd worden. Probeer het later opnieuw."))
+        return render_template("members/form.html", team=team, member=member, form=form, new=True), 422
+    flash(_("%(name)s is toegevoegd aan het zorgteam.", name=added.name), "info")
+    return redirect(url_for("members.index", team_id=team.id))
+
+
+@bp.route("/members/<member_id>/edit", methods=["GET", "POST"], access=Permission.MEMBERS_MANAGE)
+def edit(team, member, member_id):
+    target = team_child(team, Member, member_id)
+    form = MemberForm(obj=target)
+    if not form.validate_on_submit():
+        return render_template("members/form.html", team=team, member=member, form=form, target=target)
+    changes = {"name": form.name.data, "role": form.role.data, **form.details()}
+    if target.role == Role.PERSON:
+        changes.pop("role")
+    try:
+        update_member(get_session(), target, member, int(form.version.data or 0), **changes)
+    except StaleEdit:
+        form.form_errors.append(_("Iemand anders heeft dit teamlid intussen gewijzigd. Hieronder ziet u de "
+                                  "huidige gegevens; voer uw wijziging opnieuw in."))
+        fresh = MemberForm(obj=target, formdata=None)
+        fresh.form_errors = form.form_errors
+        return render_template("members/form.html", team=team, member=member, form=fresh, target=target), 409
+    flash(_("De gegevens van %(name)s zijn bewaard.", name=target.name), "info")
+    return redirect(url_for("members.index", team_id=team.id))
+
+
+@bp.route("/members/<member_id>/end", methods=["POST"], access=Permission.MEMBERS_MANAGE)
+def end(team, member, member_id):
+    target = team_child(team, Member, member_id)
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("members.index", team_id=team.id))
+    try:
+        end_membership(get_session(), target, member)
+    except MembershipRule as error:
+        flash(str(error), "error")
+        return redirect(url_for("members.index", team_id=team.id))
+    flash(_("%(name)s is geen lid meer van het zorgteam. Het blijft zichtbaar in de geschiedenis.",
+            name=target.name), "info")
+    return redirect(url_for("members.index", team_id=team.id))
+
+
+@bp.route("/designations", methods=["POST"], access=Permission.DESIGNATIONS_MANAGE)
+def hand_over(team, member):
+    db = get_session()
+    form = DesignationForm(team_members(db, team))
+    if form.validate_on_submit():
+        target = team_child(team, Member, form.member_id.data) if form.member_id.data else None
+        try:
+            designate(db, team, member, form.kind.data, target)
+            flash(_("De rol %(kind)s is bewaard.", kind=labels.DESIGNATIONS[form.kind.data]), "info")
+        except MembershipRule as error:
+            flash(str(error), "error")
+    return redirect(url_for("members.index", team_id=team.id))
+
+
+def _person_data(person) -> dict:
+    address = person.address or {}
+    return {"given_name": person.given_name, "family_name": person.family_name, "birth_date": person.birth_date,
+            "insz": person.insz or "", "phone": person.phone, "language": person.language, "gp": person.gp,
+            "version": person.version, **{k: address.get(k) for k in ("street", "postcode", "city")}}
+
+
+@bp.route("/person", methods=["GET", "POST"], access=Permission.PERSON_EDIT)
+def edit_person(team, member):
+    person = team.person
+    form = PersonForm(data=_person_data(person))
+    if not form.validate_on_submit():
+        return render_template("members/person.html", team=team, member=member, form=form)
+    address = {k: getattr(form, k).data for k in ("street", "postcode", "city") if getattr(form, k).data}
+    try:
+        update_person(get_session(), person, member, int(form.version.data or 0), insz=form.insz.data,
+                      given_name=form.given_name.data, family_name=form.family_name.data,
+                      birth_date=form.birth_date.data, address=address or None, phone=form.phone.data or None,
+                      language=form.language.data, gp=form.gp.data or None)
+    except StaleEdit:
+        fresh = PersonForm(formdata=None, data=_person_data(person))
+        fresh.form_errors.append(_("Iemand anders heeft deze gegevens intussen gewijzigd. Hieronder ziet u de "
+                                   "huidige gegevens; voer uw wijziging opnieuw in."))
+        return render_template("members/person.html", team=team, member=member, form=fresh), 409
+    flash(_("De gegevens van %(name)s zijn bewaard.", name=person.full_name), "info")
+    return redirect(url_for("teams.overview", team_id=team.id))

@@ -1,0 +1,115 @@
+"""Server-side sessions: the cookie holds an opaque random token; the data lives in `web_sessions`, so logout ends it at once.
+
+The row is written in the request's own transaction (an after_request hook that runs before the commit);
+save_session only sets or clears the cookie.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import timedelta
+
+from flask import Flask, current_app, session
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+from models import WebSession
+from models.base import utcnow
+from models.users import token_hash
+from zorgteam.db import get_session
+
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """The session data of one browser, with what to do with its row and cookie at the end of the request."""
+
+    def __init__(self, initial=None, token: str | None = None, record: WebSession | None = None):
+        def on_update(_self):
+            _self.modified = True
+        super().__init__(initial, on_update)
+        self.token, self.record = token, record
+        self.modified = False
+        self.rotate = False  # a new token at login, against session fixation
+        self.ended = False  # logout: the row goes, the cookie too
+        self.cookie: str | None = None  # "set" or "delete" after persist()
+
+    def regenerate(self) -> None:
+        self.clear()
+        self.rotate = True
+
+    def end(self) -> None:
+        self.clear()
+        self.ended = True
+
+
+def _expired(record: WebSession, settings) -> bool:
+    now = utcnow()
+    return (now - record.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+            or now - record.created_at > timedelta(hours=settings.session_absolute_hours))
+
+
+def _load(token: str) -> WebSession | None:
+    db = get_session()
+    record = db.get(WebSession, token_hash(token))
+    if record is not None and _expired(record, current_app.config["ZORGTEAM"]):
+        db.delete(record)
+        return None
+    return record
+
+
+def _write(s: ServerSession) -> None:
+    db = get_session()
+    if s.record is not None and (s.ended or s.rotate):
+        db.delete(s.record)
+        s.record = None
+        s.cookie = "delete"
+    if s.ended or (s.record is None and not dict(s)):
+        return
+    if s.record is None:
+        s.token = secrets.token_urlsafe(32)
+        s.record = WebSession(id=token_hash(s.token), data="{}")
+        db.add(s.record)
+        s.cookie = "set"
+    if s.modified or s.cookie == "set":
+        s.record.data = json.dumps(dict(s))
+        user_id = s.get("_user_id")
+        s.record.user_id = uuid.UUID(user_id) if user_id else None
+    if utcnow() - (s.record.last_seen_at or utcnow()) > TOUCH_EVERY:
+        s.record.last_seen_at = utcnow()
+
+
+def persist(response):
+    """Write the session row in the request's transaction."""
+    current = session._get_current_object()
+    if isinstance(current, ServerSession) and (current.record is not None or current.modified or current.ended):
+        _write(current)
+    return response
+
+
+class ServerSessionInterface(SessionInterface):
+    def open_session(self, app, request):
+        if request.path.startswith("/static/"):
+            return None
+        token = request.cookies.get(self.get_cookie_name(app))
+        record = _load(token) if token else None
+        if record is None:
+            return ServerSession()
+        return ServerSession(json.loads(record.data), token, record)
+
+    def save_session(self, app, s, response):
+        name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
+        if not isinstance(s, ServerSession):
+            return
+        if s.cookie == "delete" and s.record is None:
+            response.delete_cookie(name, domain=domain, path=path)
+        if s.cookie == "set" and s.record is not None:
+            response.set_cookie(name, s.token, httponly=True, secure=self.get_cookie_secure(app),
+                                samesite=self.get_cookie_samesite(app), domain=domain, path=path)
+        response.vary.add("Cookie")
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = ServerSessionInterface()
+    app.after_request(persist)

@@ -1,0 +1,42 @@
+"""My care teams (with a search on the person's name) and a team's overview."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from models import audit
+from models.members import current_designations, teams_of, team_members
+from models.permissions import Permission
+from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
+from zorgteam.db import get_session
+
+bp = Blueprint("teams", __name__)
+
+
+@bp.route("/", access=PUBLIC)
+def home():
+    return redirect(url_for("teams.index" if current_user.is_authenticated else "auth.login"))
+
+
+def _matches(team, query: str) -> bool:
+    return query.casefold() in team.person.full_name.casefold()
+
+
+@bp.route("/teams/", access=LOGGED_IN)
+def index():
+    """The user's teams; the name search decrypts only these teams and filters in memory."""
+    db = get_session()
+    teams = sorted(teams_of(db, current_user.id), key=lambda t: t.person.family_name.casefold())
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        teams = [t for t in teams if _matches(t, query)]
+        audit.record(db, current_user._get_current_object(), "search", category="teams")
+    return render_template("teams/index.html", teams=teams, query=query)
+
+
+@bp.route("/teams/<team_id>/", access=Permission.TEAM_VIEW)
+def overview(team, member):
+    db = get_session()
+    audit.record(db, member, "read", team=team, target=team.person, category="overview")
+    return render_template("teams/overview.html", team=team, member=member, person=team.person,
+                           members=team_members(db, team), designations=current_designations(db, team))
