@@ -18,6 +18,7 @@ class Settings:
     keyring: Path
     secret_key: str | None
     smtp_url: str | None
+    outbox: Path
     base_url: str
     production: bool
     session_idle_minutes: int
@@ -29,13 +30,6 @@ class Settings:
     invitation_valid_days: int
     reset_valid_minutes: int
 
-    @property
-    def instance(self) -> Path:
-        return ROOT / "instance"
-
-    @property
-    def outbox(self) -> Path:
-        return self.instance / "outbox"
 
 
 _ENV = {
@@ -54,7 +48,7 @@ def _convert(name: str, value, kind):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(value, str) and kind in ("int", int):
         return int(value)
-    if name == "keyring":
+    if name in ("keyring", "outbox"):
         path = Path(value)
         return path if path.is_absolute() else ROOT / path
     return value

@@ -6,7 +6,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = "sqlite:///instance/zorgteam.db"
 KEYRING = "instance/keyring.json"
 SECRET_KEY = None  # taken from the keyring when unset
-SMTP_URL = None  # unset: mail goes to instance/outbox/
+SMTP_URL = None  # unset: mail goes to OUTBOX
+OUTBOX = "instance/outbox"
 BASE_URL = "http://127.0.0.1:5000"
 PRODUCTION = False
 
