@@ -31,7 +31,7 @@ def _choices(mapping: dict) -> list[tuple[str, str]]:
 class MemberForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
     role = SelectField(_l("Rol in het team"), choices=[])
-    discipline = SelectField(_l("Discipline (voor zorgverleners)"), choices=[], validators=[Optional()])
+    discipline = SelectField(_l("Discipline (voor zorgverleners)"), choices=[])
     relation = StringField(_l("Relatie tot de persoon"), validators=[Length(max=100)])
     organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
     phone = StringField(_l("Telefoon"), validators=[Length(max=40)], render_kw={"type": "tel", "autocomplete": "off"})
