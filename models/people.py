@@ -100,8 +100,12 @@ class Person(UUIDKey, Versioned, PersonData, Base):
             self.insz_digits, self.insz_index = None, None
             return
         digits = check_insz(text, self.birth_date)
-        self.insz_digits = digits
-        self.insz_index = vault_of(session).blind_index("persons.insz", digits)
+        index = vault_of(session).blind_index("persons.insz", digits)
+        with session.no_autoflush:
+            other = session.scalar(select(Person.id).where(Person.insz_index == index, Person.id != self.ensure_id()))
+        if other is not None:
+            raise InvalidINSZ("Dit INSZ-nummer is al in gebruik voor een andere persoon. Kijk het nummer na.")
+        self.insz_digits, self.insz_index = digits, index
 
     @property
     def address_line(self) -> str:

@@ -109,3 +109,13 @@ def test_the_person_record_checks_the_insz(login_as, world, db):
 
 def test_a_family_carer_cannot_edit_the_person_record(login_as, world):
     assert login_as("an").get(_url(world, "person")).status_code == 403
+
+
+def test_an_insz_already_used_by_another_person_is_refused_with_a_message(login_as, world, db):
+    client = login_as("hanne")
+    rita = world.rita_team.person
+    form = {"given_name": "Rita", "family_name": "Vos", "birth_date": "1947-03-12", "insz": "47.03.12-123.40",
+            "language": "nl", "version": str(rita.version)}
+    response = client.post(f"/teams/{world.rita_team.id}/person", data=form)
+    assert response.status_code == 422
+    assert "al in gebruik voor een andere persoon" in response.get_data(as_text=True)

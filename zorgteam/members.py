@@ -209,6 +209,9 @@ def edit_person(team, member):
                       given_name=form.given_name.data, family_name=form.family_name.data,
                       birth_date=form.birth_date.data, address=address or None, phone=form.phone.data or None,
                       language=form.language.data, gp=form.gp.data or None)
+    except InvalidINSZ as error:
+        form.insz.errors = [str(error)]
+        return render_template("members/person.html", team=team, member=member, form=form), 422
     except StaleEdit:
         fresh = PersonForm(formdata=None, data=_person_data(person))
         fresh.form_errors.append(_("Iemand anders heeft deze gegevens intussen gewijzigd. Hieronder ziet u de "
