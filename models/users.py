@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import audit
 from models.base import Base, UUIDKey, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 
@@ -171,8 +172,10 @@ def issue_token(session, user: User, purpose: str, valid: timedelta) -> str:
 
 def redeem_token(session, token: str, purpose: str, consume: bool = True) -> User | None:
     """The user of a valid, unused, unexpired token; the token is used up when `consume`."""
-    found = session.scalar(select(AccountToken).where(
-        AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose))
+    query = select(AccountToken).where(AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose)
+    if consume:  # lock and re-read the row: a concurrent redemption waits, then sees the token used (PostgreSQL)
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = session.scalar(query)
     if found is None or found.used_at is not None or found.expires_at < utcnow():
         return None
     if consume:
@@ -192,10 +195,43 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def end_sessions(session, user_id: uuid.UUID) -> None:
-    """Log the user out everywhere (logout elsewhere, password change, disabled account, lost membership)."""
+def end_sessions(session, user_id: uuid.UUID, keep: str | None = None) -> None:
+    """Log the user out everywhere (logout elsewhere, password change, disabled account, lost membership).
+
+    `keep` is the id of a session to leave alone: the caller's own, which it regenerates itself."""
     for web_session in session.scalars(select(WebSession).where(WebSession.user_id == user_id)):
-        session.delete(web_session)
+        if web_session.id != keep:
+            session.delete(web_session)
+
+
+def set_new_password(session, user: User, password: str, keep_session: str | None = None) -> None:
+    """A new password (policy checked: PasswordRejected); every other session of the user ends."""
+    user.set_password(password)
+    end_sessions(session, user.id, keep=keep_session)
+    audit.record(session, user, "update", target=user, category="password")
+
+
+def enable_totp(session, user: User, secret: str, code: str) -> list[str] | None:
+    """Turn on the second factor when `code` proves the app holds `secret`; the new recovery codes, or None.
+
+    The confirming code counts as used, so it cannot be replayed at the next login."""
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    steps = [totp.timecode(now + timedelta(seconds=30 * offset)) for offset in (-1, 0, 1)
+             if totp.verify(code, for_time=now + timedelta(seconds=30 * offset))]
+    if not steps:
+        return None
+    user.totp_secret, user.totp_last_step = secret, max(steps)
+    audit.record(session, user, "update", target=user, category="two-factor")
+    return new_recovery_codes(session, user)
+
+
+def disable_totp(session, user: User) -> None:
+    """Turn the second factor off; the recovery codes go with it."""
+    user.totp_secret, user.totp_last_step = None, None
+    for code in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        session.delete(code)
+    audit.record(session, user, "update", target=user, category="two-factor")
 
 
 class LoginFailure(Base):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -142,7 +143,7 @@ def logout():
     audit.record(get_session(), current_user._get_current_object(), "logout")
     logout_user()
     session.end()
-    flash(_l("U bent afgemeld."), "info")
+    flash(_("U bent afgemeld."), "info")  # a lazy string cannot be stored in the session (JSON)
     return redirect(url_for("auth.login"))
 
 

@@ -58,11 +58,20 @@ def make_engine(url: str):
     return create_engine(url, pool_pre_ping=True)
 
 
+def _request_id() -> str:
+    # The session interface opens the database before any before_request hook runs, so whoever comes first makes it.
+    return g.setdefault("request_id", uuid.uuid4().hex[:12])
+
+
+def _tag_request() -> None:
+    _request_id()  # returns nothing: a before_request hook that returns a value becomes the response
+
+
 def get_session() -> Session:
     """The request's session, created on first use."""
     if "db" not in g:
         g.db = current_app.extensions["zorgteam.db"].session()
-        g.db.info["request_context"] = {"ip": request.remote_addr, "request_id": g.get("request_id")}
+        g.db.info["request_context"] = {"ip": request.remote_addr, "request_id": _request_id()}
     return g.db
 
 
@@ -98,6 +107,6 @@ def _close(_exc):
 
 def init_app(app: Flask, url: str, vault: Vault) -> None:
     app.extensions["zorgteam.db"] = Database(url, vault)
-    app.before_request(lambda: setattr(g, "request_id", uuid.uuid4().hex[:12]))
+    app.before_request(_tag_request)
     app.after_request(_finish)
     app.teardown_request(_close)

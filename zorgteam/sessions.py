@@ -32,7 +32,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token, self.record = token, record
         self.modified = False
         self.rotate = False  # a new token at login, against session fixation
-        self.ended = False  # logout: the row goes, the cookie too
+        self.ended = False  # logout: the row goes; only what is stored afterwards (a flash) starts a new one
         self.cookie: str | None = None  # "set" or "delete" after persist()
 
     def regenerate(self) -> None:
@@ -65,7 +65,7 @@ def _write(s: ServerSession) -> None:
         db.delete(s.record)
         s.record = None
         s.cookie = "delete"
-    if s.ended or (s.record is None and not dict(s)):
+    if s.record is None and not dict(s):
         return
     if s.record is None:
         s.token = secrets.token_urlsafe(32)
