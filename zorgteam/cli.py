@@ -5,6 +5,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from sqlalchemy import select
 
 import config
 from models import demo
@@ -26,10 +27,16 @@ def upgrade_command():
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Start from an empty database.")
+@click.option("--if-empty", is_flag=True, help="Only into a database without any account (make run).")
 @click.option("--scale", type=int, default=0, help="Add N synthetic care teams (benchmarks).")
-def demo_command(reset: bool, scale: int):
+def demo_command(reset: bool, if_empty: bool, scale: int):
     """Load the demo scenario of CONTRACT.md; does nothing when it is already there."""
     db = current_app.extensions["zorgteam.db"]
+    if if_empty and not reset:
+        with db.session() as session:
+            if session.scalar(select(User.id).limit(1)) is not None:
+                click.echo("The database holds data; the demo is not loaded.")
+                return
     if reset:
         command.downgrade(alembic_config(), "base")
         command.upgrade(alembic_config(), "head")

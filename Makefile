@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test` (see README.md). `make bench` comes with its issue.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The PostgreSQL database the second run of the suite uses; .ci/postgres creates it when it runs the server.
+TEST_POSTGRES_URL ?= postgresql+psycopg://zt:zt@127.0.0.1:5432/zt_test
+
+.PHONY: run test test-sqlite test-postgres system-deps
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m zorgteam.keys init
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app demo --if-empty
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+system-deps:
+	.ci/system-deps
+
+test: $(VENV)/.installed-dev system-deps
+	$(MAKE) --no-print-directory test-sqlite
+	.ci/postgres $(MAKE) --no-print-directory test-postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL)
+
+test-sqlite:
+	@echo "== the suite on SQLite"
+	env -u DATABASE_URL ZORGTEAM_REQUIRE_BROWSER=1 $(BIN)/pytest
+
+test-postgres:
+	@echo "== the suite on PostgreSQL"
+	DATABASE_URL=$(TEST_POSTGRES_URL) ZORGTEAM_REQUIRE_BROWSER=1 $(BIN)/pytest
