@@ -6,7 +6,9 @@ from models.users import AccountToken, LoginFailure, RecoveryCode, User, WebSess
 from models.people import Person
 from models.teams import CareTeam, DesignationRecord
 from models.members import Member
+from models.goals import CareGoal, GoalEvaluation, GoalProfile, HealthScoring, LifeGoal
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
-           "CareTeam", "DesignationRecord", "Member"]
+           "CareTeam", "DesignationRecord", "Member", "CareGoal", "GoalEvaluation", "GoalProfile",
+           "HealthScoring", "LifeGoal"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from models.demo_goals import load_goals
 from models.members import add_member, create_team, designate
+from models.goals import add_life_goal
 from models.people import Person
 from models.users import User, find_user
 
@@ -63,6 +65,7 @@ def _johan(session) -> None:
     designate(session, team, None, "coordinator", members["karim"])
     designate(session, team, None, "representative", members["maria"])
     designate(session, team, None, "trusted_person", members["an"])
+    load_goals(session, team, members)
 
 
 def _rita(session) -> None:
@@ -77,6 +80,8 @@ def _rita(session) -> None:
                              email=hanne.email, reachability="Werkdagen 7-15 uur.", user=hanne)
     add_member(session, team, None, role="person", name="Rita Vos", phone="014 31 00 01")
     designate(session, team, None, "coordinator", coordinator)
+    add_life_goal(session, team, None, text="Ik wil in mijn eigen huis in Mol blijven wonen.",
+                  dimension="quality_of_life")
 
 
 def load(session) -> bool:

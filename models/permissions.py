@@ -16,6 +16,11 @@ class Permission(StrEnum):
     MEMBERS_MANAGE = "members:manage"
     DESIGNATIONS_MANAGE = "designations:manage"
     ACCESS_LOG_VIEW = "access-log:view"
+    GOALS_VIEW = "goals:view"
+    LIFE_GOALS_WRITE = "life-goals:write"
+    CARE_GOALS_MANAGE = "care-goals:manage"
+    CARE_GOALS_EVALUATE = "care-goals:evaluate"
+    HEALTH_SCORE = "positive-health:score"
 
 
 class Role(StrEnum):
@@ -35,20 +40,22 @@ class Designation(StrEnum):
 
 P = Permission
 _EVERY_MEMBER = {P.TEAM_VIEW}
-_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY}
-_DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW}
+# The person (or whoever speaks for them) says what matters and scores their own health.
+_DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE}
+_CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PERSON: frozenset(_CARE | _DECIDES),
     Role.INFORMAL_CARER: frozenset(_CARE),
     Role.VOLUNTEER: frozenset(_EVERY_MEMBER),
-    Role.PROFESSIONAL: frozenset(_CARE),
-    Role.CASE_MANAGER: frozenset(_CARE),
+    Role.PROFESSIONAL: frozenset(_CARE | _CARE_GOALS),
+    Role.CASE_MANAGER: frozenset(_CARE | _CARE_GOALS),
     Role.MEETING_ORGANISER: frozenset(_CARE),
 }
 
 DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
-    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | {P.MEMBERS_MANAGE}),
+    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | {P.MEMBERS_MANAGE}),
     Designation.REPRESENTATIVE: frozenset(_CARE | _DECIDES),
     Designation.TRUSTED_PERSON: frozenset(),
 }

@@ -58,6 +58,44 @@ OBJECTS = {
     "overview": _l("het overzicht van het zorgteam"),
     "members-list": _l("de teamleden en hun bereikbaarheid"),
     "access-log": _l("wie de gegevens bekeek"),
+    "goals": _l("de doelen"),
+    "goal_profiles": _l("wat voor de persoon belangrijk is"),
+    "life_goals": _l("een levensdoel"),
+    "care_goals": _l("een zorgdoel"),
+    "goal_evaluations": _l("een evaluatie van een zorgdoel"),
+    "health_scorings": _l("het spinnenweb van Positieve Gezondheid"),
+}
+# The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
+DIMENSIONS = {
+    "bodily_functions": _l("Lichaamsfuncties"),
+    "mental_wellbeing": _l("Mentaal welbevinden"),
+    "meaningfulness": _l("Zingeving"),
+    "quality_of_life": _l("Kwaliteit van leven"),
+    "participation": _l("Meedoen"),
+    "daily_functioning": _l("Dagelijks functioneren"),
+}
+LIFECYCLE = {
+    "proposed": _l("voorgesteld"),
+    "active": _l("loopt"),
+    "on-hold": _l("gepauzeerd"),
+    "completed": _l("afgesloten"),
+    "cancelled": _l("geschrapt"),
+}
+ACHIEVEMENT = {
+    "in-progress": _l("bezig"),
+    "improving": _l("gaat beter"),
+    "worsening": _l("gaat slechter"),
+    "no-change": _l("geen verandering"),
+    "achieved": _l("bereikt"),
+    "not-achieved": _l("niet bereikt"),
+}
+# Goal Attainment Scaling, in words a family carer understands.
+GAS_LEVELS = {
+    2: _l("+2: veel beter dan verwacht"),
+    1: _l("+1: beter dan verwacht"),
+    0: _l("0: zoals verwacht"),
+    -1: _l("-1: minder dan verwacht"),
+    -2: _l("-2: veel minder dan verwacht"),
 }
 
 
@@ -70,4 +108,5 @@ def role_label(member) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ROLES=ROLES, DISCIPLINES=DISCIPLINES, DESIGNATIONS=DESIGNATIONS,
-                                 role_label=role_label)
+                                 role_label=role_label, DIMENSIONS=DIMENSIONS, LIFECYCLE=LIFECYCLE,
+                                 ACHIEVEMENT=ACHIEVEMENT, GAS_LEVELS=GAS_LEVELS)
