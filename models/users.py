@@ -1,13 +1,19 @@
 """Accounts (`User`): argon2id passwords, TOTP second factor with recovery codes, single-use tokens for invitations and resets."""
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
+import os
 import secrets
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyotp
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ForeignKey, Integer, String, func, select
@@ -193,6 +199,29 @@ class WebSession(Base):
     data: Mapped[str] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _session_cipher(token: str) -> AESGCM:
+    # The key comes from the cookie's token, which the database never holds (only its hash): a copy of the
+    # database cannot read what a session carries, such as a flashed message naming a team member.
+    return AESGCM(hmac.new(token.encode(), b"zorgteam session data", hashlib.sha256).digest())
+
+
+def seal_session_data(token: str, data: dict) -> str:
+    """The session's data, encrypted under a key derived from its cookie token, as text for `WebSession.data`."""
+    nonce = os.urandom(12)
+    sealed = _session_cipher(token).encrypt(nonce, json.dumps(data).encode(), token_hash(token).encode())
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def open_session_data(token: str, stored: str) -> dict | None:
+    """The data sealed by `seal_session_data`; None when it does not decrypt (the session is then ended)."""
+    try:
+        raw = base64.b64decode(stored, validate=True)
+        plain = _session_cipher(token).decrypt(raw[:12], raw[12:], token_hash(token).encode())
+    except (ValueError, InvalidTag):
+        return None
+    return json.loads(plain)
 
 
 def end_sessions(session, user_id: uuid.UUID, keep: str | None = None) -> None:

@@ -15,7 +15,7 @@ from alembic import command
 from sqlalchemy import create_engine, select, text
 
 from models import CareTeam, Keyring, Member, User, WebSession, demo
-from models.users import token_hash
+from models.users import seal_session_data, token_hash
 from zorgteam import create_app
 from zorgteam.cli import alembic_config
 
@@ -147,7 +147,7 @@ def login(client, db, user: User) -> None:
     """Log `user` in on `client` without the password round trip (test_auth.py covers the real form)."""
     token = uuid.uuid4().hex
     db.add(WebSession(id=token_hash(token), user_id=user.id,
-                      data=f'{{"_user_id": "{user.id}", "_fresh": true}}'))
+                      data=seal_session_data(token, {"_user_id": str(user.id), "_fresh": True})))
     db.commit()
     client.set_cookie("session", token)
 

@@ -265,3 +265,8 @@ def test_scores_run_from_0_to_10(login_as, world):
         **SCORES, "participation": "11", "meaningfulness": "", "scored_on": date.today().isoformat()}
     ).get_data(as_text=True)
     assert page.count("Geef een score van 0 tot 10.") == 2
+
+
+def test_the_overview_shows_the_life_goals_to_those_who_may_read_them(login_as, world):
+    assert LIFE_GOALS[1] in login_as("an").get(f"/teams/{world.johan_team.id}/").get_data(as_text=True)
+    assert LIFE_GOALS[1] not in login_as("jef").get(f"/teams/{world.johan_team.id}/").get_data(as_text=True)

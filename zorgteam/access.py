@@ -64,6 +64,15 @@ def _deny(member, team, permission):
     abort(403)
 
 
+def _refuse_outsider(session, team_id: uuid.UUID):
+    """404, as for a team that does not exist; the attempt on a real team is still in its audit trail."""
+    team = session.get(CareTeam, team_id)
+    if team is not None:
+        audit.record(session, current_user._get_current_object(), "denied", team=team, outcome="denied")
+        keep_changes()
+    abort(404)
+
+
 def _authorise_team(permission: Permission):
     """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission."""
     args = request.view_args or {}
@@ -74,7 +83,7 @@ def _authorise_team(permission: Permission):
     session = get_session()
     member = load_membership(session, team_id, current_user.id)
     if member is None:
-        abort(404)
+        _refuse_outsider(session, team_id)
     team = member.team
     if not member.may(permission):
         _deny(member, team, permission)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from flask import Flask, current_app, render_template
 from sqlalchemy import select
 
@@ -16,13 +17,27 @@ bp = Blueprint("audit", __name__, url_prefix="/teams/<team_id>")
 PAGE = 200
 
 
+def _who(event: AuditEvent, members_by_user: dict) -> str:
+    actor = members_by_user.get(event.actor_id)
+    if actor is not None:
+        return f"{actor.name} ({labels.role_label(actor)})"
+    return str(labels.OUTSIDER if event.actor_id else labels.SYSTEM)
+
+
+def _subject(event: AuditEvent) -> str:
+    category = event.category or ""
+    if event.action == "hand-over" and category in labels.DESIGNATIONS:
+        return str(labels.DESIGNATIONS[category])
+    resource = category.split(":")[0]  # a denied permission such as "access-log:view"
+    found = labels.OBJECTS.get(category) or labels.OBJECTS.get(resource) or labels.OBJECTS.get(event.object_type or "")
+    return str(found or labels.SOME_PAGE)
+
+
 def describe(event: AuditEvent, members_by_user: dict) -> dict:
     """One entry in plain words: who (with role), what, on what, when."""
-    actor = members_by_user.get(event.actor_id)
-    who = f"{actor.name} ({labels.role_label(actor)})" if actor else str(labels.SYSTEM)
     what = labels.ACTIONS.get(event.action, event.action)
-    subject = labels.OBJECTS.get(event.category or "", None) or labels.OBJECTS.get(event.object_type or "", "")
-    return {"who": who, "what": what, "subject": subject, "at": event.at, "outcome": event.outcome}
+    return {"who": _who(event, members_by_user), "what": what, "subject": _subject(event), "at": event.at,
+            "outcome": event.outcome}
 
 
 @bp.route("/access-log/", access=Permission.ACCESS_LOG_VIEW)
@@ -50,6 +65,6 @@ def verify_command():
 
 
 def init_app(app: Flask) -> None:
-    group = click.Group("audit", help="The audit trail.")
+    group = AppGroup("audit", help="The audit trail.")
     group.add_command(verify_command)
     app.cli.add_command(group)

@@ -5,6 +5,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 import config
@@ -67,7 +68,7 @@ def create_user_command(email: str, name: str, password: str):
 
 
 def init_app(app: Flask) -> None:
-    group = click.Group("db", help="The database.")
+    group = AppGroup("db", help="The database.")
     group.add_command(upgrade_command)
     app.cli.add_command(group)
     app.cli.add_command(demo_command)

@@ -51,10 +51,18 @@ ACTIONS = {
     "login-failed": _l("kon zich niet aanmelden"),
 }
 SYSTEM = _l("Zorgteam (automatisch)")
+OUTSIDER = _l("Iemand buiten het zorgteam")
+SOME_PAGE = _l("een pagina van het zorgteam")
 OBJECTS = {
     "persons": _l("de gegevens van de persoon"),
+    "person": _l("de identiteitsgegevens van de persoon"),
     "care_teams": _l("het zorgteam"),
     "members": _l("een teamlid"),
+    "team": _l("het zorgteam"),
+    "designations": _l("de rollen in het team"),
+    "life-goals": _l("de levensdoelen"),
+    "care-goals": _l("de zorgdoelen"),
+    "positive-health": _l("het spinnenweb van Positieve Gezondheid"),
     "overview": _l("het overzicht van het zorgteam"),
     "members-list": _l("de teamleden en hun bereikbaarheid"),
     "access-log": _l("wie de gegevens bekeek"),

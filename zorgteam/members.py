@@ -202,6 +202,7 @@ def edit_person(team, member):
     person = team.person
     form = PersonForm(data=_person_data(person))
     if not form.validate_on_submit():
+        audit.record(get_session(), member, "read", team=team, target=person, category="person")
         return render_template("members/person.html", team=team, member=member, form=form)
     address = {k: getattr(form, k).data for k in ("street", "postcode", "city") if getattr(form, k).data}
     try:

@@ -1,11 +1,11 @@
 """Server-side sessions: the cookie holds an opaque random token; the data lives in `web_sessions`, so logout ends it at once.
 
 The row is written in the request's own transaction (an after_request hook that runs before the commit);
-save_session only sets or clears the cookie.
+save_session only sets or clears the cookie. The data is encrypted under a key derived from the cookie's
+token, which the database does not hold.
 """
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from datetime import timedelta
@@ -16,7 +16,7 @@ from werkzeug.datastructures import CallbackDict
 
 from models import WebSession
 from models.base import utcnow
-from models.users import token_hash
+from models.users import open_session_data, seal_session_data, token_hash
 from zorgteam.db import get_session
 
 TOUCH_EVERY = timedelta(minutes=1)
@@ -73,7 +73,7 @@ def _write(s: ServerSession) -> None:
         db.add(s.record)
         s.cookie = "set"
     if s.modified or s.cookie == "set":
-        s.record.data = json.dumps(dict(s))
+        s.record.data = seal_session_data(s.token, dict(s))
         user_id = s.get("_user_id")
         s.record.user_id = uuid.UUID(user_id) if user_id else None
     if utcnow() - (s.record.last_seen_at or utcnow()) > TOUCH_EVERY:
@@ -94,9 +94,10 @@ class ServerSessionInterface(SessionInterface):
             return None
         token = request.cookies.get(self.get_cookie_name(app))
         record = _load(token) if token else None
-        if record is None:
+        data = open_session_data(token, record.data) if record is not None else None
+        if data is None:
             return ServerSession()
-        return ServerSession(json.loads(record.data), token, record)
+        return ServerSession(data, token, record)
 
     def save_session(self, app, s, response):
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)

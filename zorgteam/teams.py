@@ -5,6 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit
+from models.goals import life_goals
 from models.members import current_designations, teams_of, team_members
 from models.permissions import Permission
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
@@ -38,5 +39,7 @@ def index():
 def overview(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, target=team.person, category="overview")
+    goals = life_goals(db, team.id) if member.may(Permission.GOALS_VIEW) else []
     return render_template("teams/overview.html", team=team, member=member, person=team.person,
-                           members=team_members(db, team), designations=current_designations(db, team))
+                           members=team_members(db, team), designations=current_designations(db, team),
+                           life_goals=[g for g in goals if g.lifecycle == "active"])
