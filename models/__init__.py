@@ -7,8 +7,13 @@ from models.people import Person
 from models.teams import CareTeam, DesignationRecord
 from models.members import Member
 from models.goals import CareGoal, GoalEvaluation, GoalProfile, HealthScoring, LifeGoal
+from models.consent import CategorySetting, ConsentEvent, ConsentGrant
+from models.info import InfoItem
+from models.messages import Message, MessageRead
+from models.agreements import Agreement
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
            "CareTeam", "DesignationRecord", "Member", "CareGoal", "GoalEvaluation", "GoalProfile",
-           "HealthScoring", "LifeGoal"]
+           "HealthScoring", "LifeGoal", "CategorySetting", "ConsentEvent", "ConsentGrant", "InfoItem", "Message",
+           "MessageRead", "Agreement"]

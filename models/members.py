@@ -11,6 +11,7 @@ from sqlalchemy import Date, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import audit
+from models.consent import apply_role_defaults
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.permissions import Designation, Permission, Role, permissions_for
@@ -139,6 +140,7 @@ def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name
                     user_id=user.id if user else None, **details)
     member.ensure_id()
     session.add(member)
+    apply_role_defaults(session, member)
     audit.record(session, actor, "create", team=team, target=member)
     return member
 

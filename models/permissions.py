@@ -21,6 +21,11 @@ class Permission(StrEnum):
     CARE_GOALS_MANAGE = "care-goals:manage"
     CARE_GOALS_EVALUATE = "care-goals:evaluate"
     HEALTH_SCORE = "positive-health:score"
+    INFO_VIEW = "info:view"  # and then the consent filter, per category
+    INFO_EDIT = "info:edit"  # likewise
+    CONSENT_MANAGE = "consent:manage"
+    MESSAGES_VIEW = "messages:view"
+    MESSAGES_POST = "messages:post"
 
 
 class Role(StrEnum):
@@ -39,10 +44,11 @@ class Designation(StrEnum):
 
 
 P = Permission
-_EVERY_MEMBER = {P.TEAM_VIEW}
-_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW}
+_EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT}
 # The person (or whoever speaks for them) says what matters and scores their own health.
-_DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE}
+_DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
+            P.CONSENT_MANAGE}
 _CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
