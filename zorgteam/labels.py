@@ -72,6 +72,17 @@ OBJECTS = {
     "care_goals": _l("een zorgdoel"),
     "goal_evaluations": _l("een evaluatie van een zorgdoel"),
     "health_scorings": _l("het spinnenweb van Positieve Gezondheid"),
+    "consent": _l("wie wat mag zien"),
+    "messages": _l("de berichten"),
+    "contacts": _l("de contactgegevens"),
+    "family": _l("de gezinssituatie"),
+    "medication": _l("de medicatie"),
+    "condition": _l("de huidige toestand"),
+    "history": _l("de zorggeschiedenis"),
+    "wishes": _l("de wensen"),
+    "needs": _l("de zorgnoden"),
+    "advance-care": _l("de vroegtijdige zorgplanning"),
+    "journal": _l("het contactlogboek"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {
@@ -97,6 +108,25 @@ ACHIEVEMENT = {
     "achieved": _l("bereikt"),
     "not-achieved": _l("niet bereikt"),
 }
+# The nine categories of shared information (DOMAIN.md), as headings.
+CATEGORIES = {
+    "contacts": _l("Contactgegevens"),
+    "family": _l("Gezinssituatie"),
+    "medication": _l("Medicatie"),
+    "condition": _l("Huidige toestand"),
+    "history": _l("Zorggeschiedenis"),
+    "wishes": _l("Wensen"),
+    "needs": _l("Zorgnoden"),
+    "advance-care": _l("Vroegtijdige zorgplanning"),
+    "journal": _l("Contactlogboek"),
+}
+# How consent was given (models/consent.py METHODS).
+CONSENT_METHODS = {
+    "in_person": _l("persoonlijk gezegd"),
+    "on_paper": _l("op papier"),
+    "by_representative": _l("door de vertegenwoordiger"),
+    "default": _l("standaard bij het begin"),
+}
 # Goal Attainment Scaling, in words a family carer understands.
 GAS_LEVELS = {
     2: _l("+2: veel beter dan verwacht"),
@@ -117,4 +147,5 @@ def role_label(member) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ROLES=ROLES, DISCIPLINES=DISCIPLINES, DESIGNATIONS=DESIGNATIONS,
                                  role_label=role_label, DIMENSIONS=DIMENSIONS, LIFECYCLE=LIFECYCLE,
-                                 ACHIEVEMENT=ACHIEVEMENT, GAS_LEVELS=GAS_LEVELS)
+                                 ACHIEVEMENT=ACHIEVEMENT, GAS_LEVELS=GAS_LEVELS,
+                                 CATEGORIES=CATEGORIES, CONSENT_METHODS=CONSENT_METHODS)
