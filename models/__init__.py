@@ -10,10 +10,10 @@ from models.goals import CareGoal, GoalEvaluation, GoalProfile, HealthScoring, L
 from models.consent import CategorySetting, ConsentEvent, ConsentGrant
 from models.info import InfoItem
 from models.messages import Message, MessageRead
-from models.agreements import Agreement
+from models.agreements import Agreement, AgreementCompletion
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
            "CareTeam", "DesignationRecord", "Member", "CareGoal", "GoalEvaluation", "GoalProfile",
            "HealthScoring", "LifeGoal", "CategorySetting", "ConsentEvent", "ConsentGrant", "InfoItem", "Message",
-           "MessageRead", "Agreement"]
+           "MessageRead", "Agreement", "AgreementCompletion"]

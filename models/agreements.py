@@ -40,6 +40,7 @@ class Agreement(UUIDKey, Versioned, PersonData, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+    recurs_from: Mapped[date | None] = mapped_column(Date)  # the first date of a recurring series (its anchor)
     _what: Mapped[bytes | None] = encrypted_column("what")
     _remark: Mapped[bytes | None] = encrypted_column("remark")
 
@@ -57,6 +58,28 @@ class Agreement(UUIDKey, Versioned, PersonData, Base):
 
     def overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.due_on is not None and self.due_on < (today or date.today())
+
+
+class AgreementCompletion(UUIDKey, PersonData, Base):
+    """One completed occurrence of an agreement (every one of a recurring series): the history of who did it when."""
+
+    __tablename__ = "agreement_completions"
+    __table_args__ = tuple(encrypted_check("note"))
+
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agreements.id"), index=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_teams.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    occurrence_on: Mapped[date | None] = mapped_column(Date)  # the due date that was met (None: no date)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"))
+    _note: Mapped[bytes | None] = encrypted_column("note")
+
+    note = Encrypted("_note")
+
+    completed_by: Mapped[Member | None] = relationship(lazy="joined")
+
+    def encryption_subject(self) -> uuid.UUID:
+        return self.person_id
 
 
 def add_agreement(session, team, actor: Member | None, *, what: str, owner: Member | None = None,
