@@ -60,7 +60,7 @@ ITEM_FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 SHAPES: dict[str, CategoryShape] = {
-    "contacts": CategoryShape(item_kind="contact"),
+    "contacts": CategoryShape(sheet=(Field("notes", "long"),), item_kind="contact"),
     "family": CategoryShape(sheet=(Field("household", "long"), Field("involvement", "long"), Field("notes", "long"))),
     "medication": CategoryShape(sheet=(Field("problems", "long"),), item_kind="medication"),
     "condition": CategoryShape(sheet=(Field("allergies", "long"), Field("diagnoses", "long"),

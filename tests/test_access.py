@@ -17,7 +17,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import AuditEvent, Base, Keyring, Member
-from models import goals
+from models import goals, info
+from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
 from tests.conftest import csrf_token, login
@@ -97,8 +98,25 @@ def _care_goal_id(world, team):
     return found[0].id
 
 
+def _category(world, team):
+    """The category in shared-information URLs: contact details, which every demo member may see."""
+    return "contacts"
+
+
+def _item_id(world, team):
+    """A contact (a list item of the 'contacts' category) of `team`; added when the team has none yet."""
+    found = info.items_of(world.session, team.id, "contacts")
+    if not found:
+        found = [info.add_item(world.session, team, None, "contacts", {"name": "Dienst gezinszorg"})]
+        world.session.commit()
+    return found[0].id
+
+
 # URL argument -> function(world, team) giving the id of a real record of that team.
-RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id}
+RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
+             "category": _category, "item_id": _item_id}
+# Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
+CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
 
 
 def concrete_url(app, world, route: Route, team, records_of=None) -> str:
@@ -120,6 +138,13 @@ def _may(db, world, key: str, permission: Permission) -> bool | None:
     """The policy: None for an outsider, else whether the member's role and designations grant `permission`."""
     member = load_membership(db, world.johan_team.id, world.user(key).id)
     return None if member is None else member.may(permission)
+
+
+def _consented(db, world, key: str, route: Route) -> bool:
+    """Whether the consent filter lets `key` through on `route` (always, for routes of no single category)."""
+    category = CONSENT.get(route.endpoint) or ("contacts" if "category" in route.arguments else None)
+    member = load_membership(db, world.johan_team.id, world.user(key).id)
+    return category is None or member is None or may_see(db, member, category)
 
 
 # --- 1. every route declares who may call it ---------------------------------------------------------------------
@@ -187,6 +212,7 @@ def test_the_policy_oracle_matches_the_demo(db, world):
 @pytest.mark.parametrize("route", TEAM_ROUTES, ids=str)
 def test_matrix(app, login_as, db, world, route, key):
     may = _may(db, world, key, route.permission)
+    may = may and _consented(db, world, key, route) if may is not None else None
     client = login_as(key)
     response = _request(client, route, concrete_url(app, world, route, world.johan_team))
     status = response.status_code

@@ -5,7 +5,9 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit
+from models.consent import may_see
 from models.goals import life_goals
+from models.info import sheet_of
 from models.members import current_designations, teams_of, team_members
 from models.permissions import Permission
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
@@ -42,4 +44,16 @@ def overview(team, member):
     goals = life_goals(db, team.id) if member.may(Permission.GOALS_VIEW) else []
     return render_template("teams/overview.html", team=team, member=member, person=team.person,
                            members=team_members(db, team), designations=current_designations(db, team),
-                           life_goals=[g for g in goals if g.lifecycle == "active"])
+                           life_goals=[g for g in goals if g.lifecycle == "active"],
+                           allergies=_allergies(db, team, member))
+
+
+def _allergies(db, team, member) -> str | None:
+    """Allergies stand out on the overview, for those the person lets see their condition (and that read is logged)."""
+    if not may_see(db, member, "condition"):
+        return None
+    sheet = sheet_of(db, team.id, "condition")
+    allergies = sheet.value("allergies") if sheet else None
+    if allergies:
+        audit.record(db, member, "read", team=team, category="condition")
+    return allergies
