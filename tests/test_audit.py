@@ -74,6 +74,7 @@ def test_opening_the_overview_and_the_members_is_logged_as_reads(login_as, world
     reads = [(e.action, e.actor_id, e.category, e.object_type, e.object_id, e.person_id)
              for e in _events_after(db, before)]
     assert reads == [("read", tom.id, "overview", "persons", str(team.person_id), team.person_id),
+                     ("read", tom.id, "condition", None, None, team.person_id),  # the allergies on the overview
                      ("read", tom.id, "members-list", None, None, team.person_id)]
 
 
