@@ -7,6 +7,9 @@ PORT ?= 5000
 # The PostgreSQL database the second run of the suite uses; .ci/postgres creates it when it runs the server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://zt:zt@127.0.0.1:5432/zt_test
 
+# The compiled English catalog (not committed; built from the .po).
+MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
 .PHONY: run test test-sqlite test-postgres system-deps
 
 $(VENV)/.installed: pyproject.toml
@@ -18,7 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-run: $(VENV)/.installed
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations -l $*
+
+run: $(VENV)/.installed $(MO)
 	$(BIN)/python -m zorgteam.keys init
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo --if-empty
@@ -27,14 +33,14 @@ run: $(VENV)/.installed
 system-deps:
 	.ci/system-deps
 
-test: $(VENV)/.installed-dev system-deps
+test: $(VENV)/.installed-dev system-deps $(MO)
 	$(MAKE) --no-print-directory test-sqlite
 	.ci/postgres $(MAKE) --no-print-directory test-postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL)
 
-test-sqlite:
+test-sqlite: $(MO)
 	@echo "== the suite on SQLite"
 	env -u DATABASE_URL ZORGTEAM_REQUIRE_BROWSER=1 $(BIN)/pytest
 
-test-postgres:
+test-postgres: $(MO)
 	@echo "== the suite on PostgreSQL"
 	DATABASE_URL=$(TEST_POSTGRES_URL) ZORGTEAM_REQUIRE_BROWSER=1 $(BIN)/pytest

@@ -78,9 +78,15 @@ def _fail(form, email: str, user: User | None):
 
 
 def complete_login(user: User):
-    """Start a fresh session (new id) for `user` and go where they were headed."""
+    """Start a fresh session (new id) for `user` and go where they were headed.
+
+    A language chosen before logging in survives the new session and becomes the account's.
+    """
     target = safe_next(request.args.get("next"))
+    lang = session.get("lang")
     session.regenerate()
+    if lang:
+        session["lang"] = user.language = lang
     login_user(user)
     audit.record(get_session(), user, "login")
     return redirect(target)

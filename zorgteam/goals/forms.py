@@ -16,7 +16,8 @@ TEXT_MAX = 500
 
 
 def _choices(mapping: dict, keys) -> list[tuple[str, str]]:
-    return [(key, str(mapping[key])) for key in keys]
+    # The labels stay lazy: these lists are built at import, and str() here would freeze them in Dutch.
+    return [(key, mapping[key]) for key in keys]
 
 
 def member_choices(members, empty: str | None = None) -> list[tuple[str, str]]:
