@@ -27,8 +27,9 @@ from zorgteam.access import PUBLIC, Blueprint, MissingAccessRule, guard, rule_of
 
 ROLES = ("johan", "karim", "griet", "els", "tom", "maria", "an", "jef")
 OUTSIDER = "hanne"
-# Tables a GET may legitimately write: the audit trail (and its head), the server-side session, login throttling.
-WRITTEN_BY_READS = {"audit_events", "audit_head", "web_sessions", "login_failures"}
+# Tables a GET may legitimately write: the audit trail (and its head), the server-side session, login throttling,
+# and the read marker of the message thread (reading the messages marks them read).
+WRITTEN_BY_READS = {"audit_events", "audit_head", "web_sessions", "login_failures", "message_reads"}
 
 
 @dataclass(frozen=True)
