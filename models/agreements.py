@@ -5,16 +5,20 @@ The text and remark are encrypted; owner, dates and status stay clear for schedu
 """
 from __future__ import annotations
 
+import calendar
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, Versioned, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
-from models.members import Member
+from models.goals import CareGoal
+from models.members import Member, NotAllowed
+from models.permissions import Designation, Permission, Role
+from models.teams import CareTeam
 
 STATUSES = ("proposed", "accepted", "declined", "done", "cancelled")
 OPEN = ("proposed", "accepted")
@@ -82,27 +86,249 @@ class AgreementCompletion(UUIDKey, PersonData, Base):
         return self.person_id
 
 
+def _require_manage(actor: Member | None) -> None:
+    if actor is not None:
+        actor.require(Permission.AGREEMENTS_MANAGE)
+
+
+def _check_owner(team, owner: Member | None) -> None:
+    if owner is not None and (owner.team_id != team.id or not owner.active):
+        raise AgreementRule("De eigenaar moet lid zijn van het zorgteam.")
+
+
+def _check_goal(session, team, care_goal_id: uuid.UUID | None) -> None:
+    if care_goal_id is not None:
+        goal = session.get(CareGoal, care_goal_id)
+        if goal is None or goal.team_id != team.id:
+            raise AgreementRule("Dit zorgdoel hoort niet bij dit zorgteam.")
+
+
+def _check_timing(due_on: date | None, recurrence: str) -> None:
+    if recurrence not in RECURRENCES:
+        raise AgreementRule("Ongeldige herhaling.")
+    if recurrence != "none" and due_on is None:
+        raise AgreementRule("Een afspraak die terugkomt, heeft een eerste datum nodig.")
+
+
 def add_agreement(session, team, actor: Member | None, *, what: str, owner: Member | None = None,
                   due_on: date | None = None, recurrence: str = "none", care_goal_id: uuid.UUID | None = None,
                   meeting_id: uuid.UUID | None = None, status: str = "proposed") -> Agreement:
     """Record who does what by when. `actor` None: the system (the demo, a report that asks for follow-up)."""
+    _require_manage(actor)
     what = (what or "").strip()
     if not what:
         raise AgreementRule("Beschrijf wat er afgesproken is.")
-    if recurrence not in RECURRENCES or status not in STATUSES:
-        raise AgreementRule("Ongeldige herhaling of status.")
-    if owner is not None and owner.team_id != team.id:
-        raise AgreementRule("De eigenaar moet lid zijn van het zorgteam.")
+    if status not in STATUSES:
+        raise AgreementRule("Ongeldige status.")
+    _check_timing(due_on, recurrence)
+    _check_owner(team, owner)
+    _check_goal(session, team, care_goal_id)
     agreement = Agreement(team_id=team.id, person_id=team.person_id, what=what, owner_id=owner.id if owner else None,
                           due_on=due_on, recurrence=recurrence, care_goal_id=care_goal_id, meeting_id=meeting_id,
-                          status=status, created_by_id=actor.id if actor else None)
+                          status=status, created_by_id=actor.id if actor else None,
+                          recurs_from=due_on if recurrence != "none" else None)
     agreement.ensure_id()
     session.add(agreement)
     audit.record(session, actor, "create", team=team, target=agreement, category="agreements")
     return agreement
 
 
+# --- who may see and act on which agreement ----------------------------------------------------------------------
+
+def may_view(member: Member, agreement: Agreement) -> bool:
+    """Every member sees the team's agreements, except volunteers: they see only their own (nothing about care)."""
+    if agreement.team_id != member.team_id or not member.may(Permission.AGREEMENTS_VIEW):
+        return False
+    return member.role != Role.VOLUNTEER or member.may(Permission.AGREEMENTS_MANAGE) or owns(member, agreement)
+
+
+def owns(member: Member, agreement: Agreement) -> bool:
+    """The owner, or the person's representative for an agreement the person owns."""
+    if agreement.owner_id == member.id:
+        return True
+    owner = agreement.owner
+    return owner is not None and owner.role == Role.PERSON and Designation.REPRESENTATIVE in member.held
+
+
+def may_act(member: Member, agreement: Agreement) -> bool:
+    """Accept, decline or mark done: the owner (or the person's representative), or whoever manages agreements."""
+    if agreement.team_id != member.team_id or not member.active:
+        return False
+    return owns(member, agreement) or member.may(Permission.AGREEMENTS_MANAGE)
+
+
+def _require_act(actor: Member | None, agreement: Agreement) -> None:
+    if actor is not None and not may_act(actor, agreement):
+        raise NotAllowed(Permission.AGREEMENTS_MANAGE)
+
+
+def _team(actor: Member | None):
+    return actor.team if actor is not None else None
+
+
+def _audit(session, actor, agreement, action: str = "update") -> None:
+    audit.record(session, actor, action, team=_team(actor), target=agreement, category="agreements")
+
+
+# --- what the owner does ----------------------------------------------------------------------------------------
+
+def accept(session, agreement: Agreement, actor: Member | None, remark: str | None = None) -> Agreement:
+    """The owner takes the agreement on (also after declining it first)."""
+    _require_act(actor, agreement)
+    if agreement.status not in ("proposed", "declined"):
+        raise AgreementRule("Deze afspraak wacht niet op een antwoord.")
+    agreement.status = "accepted"
+    agreement.remark = (remark or "").strip() or None
+    _audit(session, actor, agreement)
+    return agreement
+
+
+def decline(session, agreement: Agreement, actor: Member | None, remark: str) -> Agreement:
+    """The owner cannot take it on; the remark says why, so the coordinator can find another way."""
+    _require_act(actor, agreement)
+    if not agreement.is_open:
+        raise AgreementRule("Deze afspraak is al afgerond of geannuleerd.")
+    remark = (remark or "").strip()
+    if not remark:
+        raise AgreementRule("Zeg kort waarom, zodat de zorgcoördinator een oplossing kan zoeken.")
+    agreement.status, agreement.remark = "declined", remark
+    _audit(session, actor, agreement)
+    return agreement
+
+
+def next_occurrence(agreement: Agreement, after: date) -> date:
+    """The first date of the agreement's series strictly after `after` (weekly: same weekday; monthly: same day,
+    or the month's last day when it is shorter)."""
+    anchor = agreement.recurs_from or agreement.due_on or after
+    if agreement.recurrence == "weekly":
+        return after + timedelta(days=7 - (after - anchor).days % 7)
+    months = (after.year - anchor.year) * 12 + after.month - anchor.month
+    while (candidate := _add_months(anchor, months)) <= after:
+        months += 1
+    return candidate
+
+
+def _add_months(anchor: date, months: int) -> date:
+    year, month = divmod(anchor.month - 1 + months, 12)
+    year, month = anchor.year + year, month + 1
+    return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+
+
+def complete(session, agreement: Agreement, actor: Member | None, *, note: str | None = None,
+             today: date | None = None) -> AgreementCompletion:
+    """Mark it done. A recurring agreement records the occurrence and moves on to its next date (the first one
+    after today, so missed dates do not pile up); a one-off agreement is then done."""
+    _require_act(actor, agreement)
+    if not agreement.is_open:
+        raise AgreementRule("Deze afspraak is al afgerond of geannuleerd.")
+    today = today or date.today()
+    completion = AgreementCompletion(agreement_id=agreement.id, team_id=agreement.team_id,
+                                     person_id=agreement.person_id, occurrence_on=agreement.due_on,
+                                     completed_by_id=actor.id if actor else None, note=(note or "").strip() or None)
+    completion.ensure_id()
+    session.add(completion)
+    agreement.done_at = completion.completed_at = utcnow()
+    if agreement.recurrence == "none":
+        agreement.status = "done"
+    else:
+        agreement.status = "accepted"
+        agreement.due_on = next_occurrence(agreement, max(agreement.due_on or today, today - timedelta(days=1)))
+    _audit(session, actor, agreement)
+    audit.record(session, actor, "create", team=_team(actor), target=completion, category="agreements")
+    return completion
+
+
+# --- what the coordinator and the professionals do -----------------------------------------------------------------
+
+def cancel(session, agreement: Agreement, actor: Member | None, remark: str | None = None) -> Agreement:
+    """Stop an agreement that is no longer needed; it stays in the history."""
+    _require_manage(actor)
+    if agreement.status in ("done", "cancelled"):
+        raise AgreementRule("Deze afspraak is al afgerond of geannuleerd.")
+    agreement.status = "cancelled"
+    agreement.remark = (remark or "").strip() or agreement.remark
+    _audit(session, actor, agreement)
+    return agreement
+
+
+def update_agreement(session, agreement: Agreement, actor: Member | None, seen_version: int, *, what: str,
+                     owner: Member | None, due_on: date | None, recurrence: str,
+                     care_goal_id: uuid.UUID | None) -> Agreement:
+    """Change what, who, when or the linked goal; refused when someone changed it since `seen_version`.
+    A new owner has to accept it again (reassigning)."""
+    _require_manage(actor)
+    check_version(agreement, seen_version)
+    team = session.get(CareTeam, agreement.team_id)
+    what = (what or "").strip()
+    if not what:
+        raise AgreementRule("Beschrijf wat er afgesproken is.")
+    _check_timing(due_on, recurrence)
+    _check_owner(team, owner)
+    _check_goal(session, team, care_goal_id)
+    _reassign(agreement, actor, owner)
+    if recurrence != "none" and (due_on != agreement.due_on or recurrence != agreement.recurrence):
+        agreement.recurs_from = due_on
+    agreement.what, agreement.due_on, agreement.recurrence = what, due_on, recurrence
+    agreement.care_goal_id = care_goal_id
+    _audit(session, actor, agreement)
+    return agreement
+
+
+def _reassign(agreement: Agreement, actor: Member | None, owner: Member | None) -> None:
+    new_owner_id = owner.id if owner else None
+    if new_owner_id == agreement.owner_id:
+        return
+    agreement.owner_id, agreement.owner = new_owner_id, owner
+    if agreement.status in ("proposed", "accepted", "declined"):
+        takes_it_on = actor is not None and owner is not None and owner.id == actor.id
+        agreement.status = "accepted" if takes_it_on else "proposed"
+        agreement.remark = None
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+def sort_key(agreement: Agreement, today: date | None = None) -> tuple:
+    """Open ones first, overdue ones before them, then by due date (those without a date last)."""
+    return (not agreement.is_open, not agreement.overdue(today), agreement.due_on is None,
+            agreement.due_on or date.max, agreement.created_at)
+
+
+def team_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
+    """Every agreement of the team, open and overdue ones first."""
+    rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id))
+    return sorted(rows, key=sort_key)
+
+
 def open_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
     """The team's open agreements, soonest due first (those without a date last)."""
     rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id, Agreement.status.in_(OPEN)))
     return sorted(rows, key=lambda a: (a.due_on is None, a.due_on or date.max))
+
+
+def overdue_agreements(session, team_id: uuid.UUID, today: date | None = None) -> list[Agreement]:
+    """Open agreements whose date has passed."""
+    return [a for a in open_agreements(session, team_id) if a.overdue(today)]
+
+
+def owned_by(session, member_ids: list[uuid.UUID]) -> list[Agreement]:
+    """The agreements these members own (one user's memberships across teams), open and overdue ones first."""
+    if not member_ids:
+        return []
+    rows = session.scalars(select(Agreement).where(Agreement.owner_id.in_(member_ids)))
+    return sorted(rows, key=sort_key)
+
+
+def completions_of(session, agreement: Agreement) -> list[AgreementCompletion]:
+    """The history of an agreement's completed occurrences, newest first."""
+    return list(session.scalars(select(AgreementCompletion).where(AgreementCompletion.agreement_id == agreement.id)
+                                .order_by(AgreementCompletion.completed_at.desc())))
+
+
+def last_completions(session, agreement_ids) -> dict[uuid.UUID, AgreementCompletion]:
+    """The latest completion of each of these agreements, by agreement id."""
+    ids = list(agreement_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(select(AgreementCompletion).where(AgreementCompletion.agreement_id.in_(ids))
+                           .order_by(AgreementCompletion.completed_at))
+    return {row.agreement_id: row for row in rows}

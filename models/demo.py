@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from models.demo_agreements import load_agreements
 from models.demo_goals import load_goals
 from models.demo_info import load_info
 from models.members import add_member, create_team, designate
@@ -68,6 +69,7 @@ def _johan(session) -> None:
     designate(session, team, None, "trusted_person", members["an"])
     load_goals(session, team, members)
     load_info(session, team, members)
+    load_agreements(session, team, members)
 
 
 def _rita(session) -> None:

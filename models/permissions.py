@@ -26,6 +26,8 @@ class Permission(StrEnum):
     CONSENT_MANAGE = "consent:manage"
     MESSAGES_VIEW = "messages:view"
     MESSAGES_POST = "messages:post"
+    AGREEMENTS_VIEW = "agreements:view"  # volunteers only their own; the owner accepts, declines, marks done
+    AGREEMENTS_MANAGE = "agreements:manage"  # create, edit, reassign, cancel any, and answer for the owner
 
 
 class Role(StrEnum):
@@ -44,24 +46,25 @@ class Designation(StrEnum):
 
 
 P = Permission
-_EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST}
+_EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.AGREEMENTS_VIEW}
 _CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT}
 # The person (or whoever speaks for them) says what matters and scores their own health.
 _DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
             P.CONSENT_MANAGE}
 _CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
+_FOLLOW_UP = {P.AGREEMENTS_MANAGE}  # the professionals and the coordinator turn decisions into agreements
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PERSON: frozenset(_CARE | _DECIDES),
     Role.INFORMAL_CARER: frozenset(_CARE),
     Role.VOLUNTEER: frozenset(_EVERY_MEMBER),
-    Role.PROFESSIONAL: frozenset(_CARE | _CARE_GOALS),
-    Role.CASE_MANAGER: frozenset(_CARE | _CARE_GOALS),
-    Role.MEETING_ORGANISER: frozenset(_CARE),
+    Role.PROFESSIONAL: frozenset(_CARE | _CARE_GOALS | _FOLLOW_UP),
+    Role.CASE_MANAGER: frozenset(_CARE | _CARE_GOALS | _FOLLOW_UP),
+    Role.MEETING_ORGANISER: frozenset(_CARE | _FOLLOW_UP),
 }
 
 DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
-    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | {P.MEMBERS_MANAGE}),
+    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | _FOLLOW_UP | {P.MEMBERS_MANAGE}),
     Designation.REPRESENTATIVE: frozenset(_CARE | _DECIDES),
     Designation.TRUSTED_PERSON: frozenset(),
 }

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import AuditEvent, Base, Keyring, Member
-from models import goals, info
+from models import agreements, goals, info
 from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
@@ -113,11 +113,26 @@ def _item_id(world, team):
     return found[0].id
 
 
+def _agreement_id(world, team):
+    """An agreement of `team`: in Johan's team Maria's weekly pill box (so the owner rule is tried too);
+    one is added (by the system) when the team has none yet."""
+    found = [a for a in agreements.team_agreements(world.session, team.id)
+             if team.id != world.johan_team.id or a.owner_id == world.member("maria").id]
+    if not found:
+        found = [agreements.add_agreement(world.session, team, None, what="Boodschappen doen")]
+        world.session.commit()
+    return found[0].id
+
+
 # URL argument -> function(world, team) giving the id of a real record of that team.
 RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
-             "category": _category, "item_id": _item_id}
+             "category": _category, "item_id": _item_id,
+             "agreement_id": _agreement_id}
 # Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
+# Agreement routes where, besides the permission, the owner rule decides (403 without): see _owner_allows.
+OWNER_RULE = {"agreements.show": "see", "agreements.accept": "answer", "agreements.decline": "answer",
+              "agreements.done": "answer"}
 
 
 def concrete_url(app, world, route: Route, team, records_of=None) -> str:
@@ -139,6 +154,18 @@ def _may(db, world, key: str, permission: Permission) -> bool | None:
     """The policy: None for an outsider, else whether the member's role and designations grant `permission`."""
     member = load_membership(db, world.johan_team.id, world.user(key).id)
     return None if member is None else member.may(permission)
+
+
+def _owner_allows(db, world, key: str, route: Route) -> bool:
+    """Only the owner (for the person's own agreement also their representative) or who manages agreements
+    answers for an agreement; a volunteer sees only their own."""
+    rule, member = OWNER_RULE.get(route.endpoint), load_membership(db, world.johan_team.id, world.user(key).id)
+    if rule is None or member is None:
+        return True
+    agreement = db.get(agreements.Agreement, _agreement_id(world, world.johan_team))
+    answers = member.may(Permission.AGREEMENTS_MANAGE) or agreement.owner_id == member.id or (
+        agreement.owner.role == "person" and "representative" in member.held)
+    return answers if rule == "answer" else answers or member.role != "volunteer"
 
 
 def _consented(db, world, key: str, route: Route) -> bool:
@@ -203,7 +230,8 @@ def test_the_policy_oracle_matches_the_demo(db, world):
     """The matrix trusts Member.may; pin it to the demo so a broken oracle cannot make the matrix vacuous."""
     assert all(_may(db, world, "karim", p) for p in Permission)
     assert {p for p in Permission if _may(db, world, "jef", p)} == {
-        Permission.TEAM_VIEW, Permission.INFO_VIEW, Permission.MESSAGES_VIEW, Permission.MESSAGES_POST}
+        Permission.TEAM_VIEW, Permission.INFO_VIEW, Permission.MESSAGES_VIEW, Permission.MESSAGES_POST,
+        Permission.AGREEMENTS_VIEW}
     assert _may(db, world, "tom", Permission.MEMBERS_MANAGE) is False
     assert _may(db, world, "maria", Permission.PERSON_EDIT) is True
     assert _may(db, world, OUTSIDER, Permission.TEAM_VIEW) is None
@@ -213,7 +241,8 @@ def test_the_policy_oracle_matches_the_demo(db, world):
 @pytest.mark.parametrize("route", TEAM_ROUTES, ids=str)
 def test_matrix(app, login_as, db, world, route, key):
     may = _may(db, world, key, route.permission)
-    may = may and _consented(db, world, key, route) if may is not None else None
+    may = may and _consented(db, world, key, route) and _owner_allows(db, world, key, route) if may is not None \
+        else None
     client = login_as(key)
     response = _request(client, route, concrete_url(app, world, route, world.johan_team))
     status = response.status_code

@@ -7,8 +7,8 @@ from flask import Flask
 
 import config
 from models import Keyring, KeyringError, Vault
-from zorgteam import (access, accounts, audit, auth, cli, consent, db, errors, goals, headers, i18n, info, labels,
-                      members, messages, sessions, teams)
+from zorgteam import (access, accounts, agreements, audit, auth, cli, consent, db, errors, goals, headers, i18n,
+                      info, labels, members, messages, sessions, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, consent.bp):
         app.register_blueprint(blueprint)
     info.init_app(app)
+    agreements.init_app(app)
     messages.init_app(app)
     cli.init_app(app)
     audit.init_app(app)

@@ -83,6 +83,8 @@ OBJECTS = {
     "needs": _l("de zorgnoden"),
     "advance-care": _l("de vroegtijdige zorgplanning"),
     "journal": _l("het contactlogboek"),
+    "agreements": _l("de afspraken"),
+    "agreement_completions": _l("een afgewerkte taak"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {
@@ -136,6 +138,20 @@ GAS_LEVELS = {
     -2: _l("-2: veel minder dan verwacht"),
 }
 
+# Agreements (afspraken): their status and how often they come back.
+AGREEMENT_STATUSES = {
+    "proposed": _l("wacht op antwoord"),
+    "accepted": _l("aanvaard"),
+    "declined": _l("geweigerd"),
+    "done": _l("klaar"),
+    "cancelled": _l("geannuleerd"),
+}
+RECURRENCES = {
+    "none": _l("één keer"),
+    "weekly": _l("elke week"),
+    "monthly": _l("elke maand"),
+}
+
 
 def role_label(member) -> str:
     """'thuisverpleegkundige' for a professional with a discipline, else the role."""
@@ -148,4 +164,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(ROLES=ROLES, DISCIPLINES=DISCIPLINES, DESIGNATIONS=DESIGNATIONS,
                                  role_label=role_label, DIMENSIONS=DIMENSIONS, LIFECYCLE=LIFECYCLE,
                                  ACHIEVEMENT=ACHIEVEMENT, GAS_LEVELS=GAS_LEVELS,
-                                 CATEGORIES=CATEGORIES, CONSENT_METHODS=CONSENT_METHODS)
+                                 CATEGORIES=CATEGORIES, CONSENT_METHODS=CONSENT_METHODS,
+                                 AGREEMENT_STATUSES=AGREEMENT_STATUSES, RECURRENCES=RECURRENCES)

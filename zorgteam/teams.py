@@ -5,6 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit
+from models.agreements import may_view, open_agreements
 from models.consent import may_see
 from models.goals import life_goals
 from models.info import sheet_of
@@ -45,7 +46,8 @@ def overview(team, member):
     return render_template("teams/overview.html", team=team, member=member, person=team.person,
                            members=team_members(db, team), designations=current_designations(db, team),
                            life_goals=[g for g in goals if g.lifecycle == "active"],
-                           allergies=_allergies(db, team, member))
+                           allergies=_allergies(db, team, member),
+                           agreements=_agreements(db, member))
 
 
 def _allergies(db, team, member) -> str | None:
@@ -57,3 +59,9 @@ def _allergies(db, team, member) -> str | None:
     if allergies:
         audit.record(db, member, "read", team=team, category="condition")
     return allergies
+
+
+def _agreements(db, member) -> list:
+    """A few open agreements for the overview: the member's own first, then the soonest due."""
+    visible = [a for a in open_agreements(db, member.team_id) if may_view(member, a)]
+    return sorted(visible, key=lambda a: a.owner_id != member.id)[:5]

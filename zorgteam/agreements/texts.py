@@ -1,0 +1,63 @@
+"""Agreements in plain words: when it is due ("elke zondag", "morgen", "te laat: was voor vrijdag 1 mei")."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date, to_user_timezone
+from flask_babel import gettext as _
+
+DAY = "EEEE d MMMM"
+
+
+def day_words(day: date, today: date | None = None) -> str:
+    """'vandaag', 'morgen' or 'gisteren' with the date, else the weekday and date."""
+    today = today or date.today()
+    words = {0: _("vandaag"), 1: _("morgen"), -1: _("gisteren")}.get((day - today).days)
+    written = format_date(day, DAY)
+    return f"{words} ({written})" if words else written
+
+
+def rhythm(agreement) -> str | None:
+    """How often it comes back: 'elke zondag', 'elke maand op dag 5'; None for a one-off agreement."""
+    if agreement.recurrence == "weekly" and agreement.due_on:
+        return _("elke %(weekday)s", weekday=format_date(agreement.due_on, "EEEE"))
+    if agreement.recurrence == "monthly" and agreement.due_on:
+        anchor = agreement.recurs_from or agreement.due_on
+        return _("elke maand op dag %(day)s", day=anchor.day)
+    return None
+
+
+def when(agreement, today: date | None = None) -> str:
+    """When it is due, in words: the rhythm and next date of a recurring one, the date of a one-off one."""
+    if agreement.due_on is None:
+        return _("geen datum")
+    day = day_words(agreement.due_on, today)
+    if agreement.overdue(today):
+        return _("te laat: was voor %(day)s", day=day)
+    if agreement.recurrence != "none" and agreement.is_open:
+        return _("%(rhythm)s, volgende keer %(day)s", rhythm=rhythm(agreement), day=day)
+    return _("tegen %(day)s", day=day)
+
+
+def next_words(agreement, today: date | None = None) -> str:
+    """For one's own task list, where the rhythm is already said: the next date only."""
+    if agreement.due_on is None:
+        return _("Geen vaste datum")
+    day = day_words(agreement.due_on, today)
+    if agreement.overdue(today):
+        return _("Te laat: was voor %(day)s", day=day)
+    if agreement.recurrence != "none":
+        return _("Volgende keer: %(day)s", day=day)
+    return _("Tegen %(day)s", day=day)
+
+
+def done_day(completion) -> date:
+    """The local (Brussels) day a completion was recorded."""
+    return to_user_timezone(completion.completed_at).date()
+
+
+def done_words(completion, today: date | None = None) -> str:
+    """'vandaag (zondag 10 mei), door Maria Peeters'."""
+    day = day_words(done_day(completion), today)
+    by = completion.completed_by
+    return _("%(day)s, door %(name)s", day=day, name=by.name) if by else day
