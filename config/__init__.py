@@ -29,6 +29,15 @@ class Settings:
     login_max_failures_address: int
     invitation_valid_days: int
     reset_valid_minutes: int
+    mdo_min_disciplines: int
+    mdo_interval_days: int
+    mdo_return_home_days: int
+    gdt_min_providers: int
+    gdt_max_paid_providers: int
+    gdt_per_calendar_year: int
+    goal_evaluation_days: int
+    reminder_due_days: int
+    reminder_meeting_hours: int
 
 
 

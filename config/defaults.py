@@ -22,3 +22,16 @@ LOGIN_MAX_FAILURES_ADDRESS = 30
 
 INVITATION_VALID_DAYS = 7
 RESET_VALID_MINUTES = 60
+
+# MDO rules checklist (DOMAIN.md, "MDO meetings"): counts and intervals change yearly, so they live here.
+MDO_MIN_DISCIPLINES = 3  # Flemish reimbursable MDO: different disciplines besides person, carers and organiser
+MDO_INTERVAL_DAYS = 365  # at most one reimbursed MDO per this many days per person
+MDO_RETURN_HOME_DAYS = 8  # a person in hospital counts as living at home when they return within these days
+GDT_MIN_PROVIDERS = 3  # GDT meeting: care providers including the GP
+GDT_MAX_PAID_PROVIDERS = 4  # paid providers per GDT meeting
+GDT_PER_CALENDAR_YEAR = 1
+GOAL_EVALUATION_DAYS = 28  # a care goal not evaluated for this long comes on the next meeting's agenda
+
+# Reminders (`flask --app app notify`): agreements due within this many days, meetings within these hours.
+REMINDER_DUE_DAYS = 1
+REMINDER_MEETING_HOURS = 24

@@ -11,9 +11,13 @@ from models.consent import CategorySetting, ConsentEvent, ConsentGrant
 from models.info import InfoItem
 from models.messages import Message, MessageRead
 from models.agreements import Agreement, AgreementCompletion
+from models.meetings import Feedback, Invitee, Meeting
+from models.meetings.reminders import SentReminder
+from models.calendar import CalendarFeed
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
            "CareTeam", "DesignationRecord", "Member", "CareGoal", "GoalEvaluation", "GoalProfile",
            "HealthScoring", "LifeGoal", "CategorySetting", "ConsentEvent", "ConsentGrant", "InfoItem", "Message",
-           "MessageRead", "Agreement", "AgreementCompletion"]
+           "MessageRead", "Agreement", "AgreementCompletion", "Meeting", "Invitee", "Feedback",
+           "SentReminder", "CalendarFeed"]

@@ -39,7 +39,7 @@ class Agreement(UUIDKey, Versioned, PersonData, Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     recurrence: Mapped[str] = mapped_column(String(12), default="none")
     care_goal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("care_goals.id"))
-    meeting_id: Mapped[uuid.UUID | None]  # the MDO that made it (a foreign key once meetings exist)
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)  # the MDO that made it
     status: Mapped[str] = mapped_column(String(12), default="proposed")
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from models.demo_agreements import load_agreements
 from models.demo_goals import load_goals
 from models.demo_info import load_info
+from models.demo_meetings import finish_meetings, plan_held_mdo
 from models.members import add_member, create_team, designate
 from models.goals import add_life_goal
 from models.people import Person
@@ -67,9 +68,11 @@ def _johan(session) -> None:
     designate(session, team, None, "coordinator", members["karim"])
     designate(session, team, None, "representative", members["maria"])
     designate(session, team, None, "trusted_person", members["an"])
-    load_goals(session, team, members)
+    held = plan_held_mdo(session, team, members)  # first: the goal evaluations refer to it
+    load_goals(session, team, members, meeting=held)
     load_info(session, team, members)
     load_agreements(session, team, members)
+    finish_meetings(session, team, members, held)
 
 
 def _rita(session) -> None:

@@ -36,6 +36,7 @@ CARE_GOALS = [
       "Geen opname, en Johan herkent zelf de eerste tekenen en belt tijdig"],
      [(6, "els", 0, "improving", "MDO: actieplan hangt op de koelkast; Maria belde tijdig bij de laatste verkoudheid.")]),
 ]
+MDO_WEEKS_AGO = 6  # the evaluations scored in the earlier MDO (models/demo_meetings.py)
 SCORINGS = [
     (16, {"bodily_functions": 4, "mental_wellbeing": 5, "meaningfulness": 7, "quality_of_life": 6,
           "participation": 3, "daily_functioning": 5}, "Bij de start, samen met Karim en Maria."),
@@ -44,8 +45,8 @@ SCORINGS = [
 ]
 
 
-def load_goals(session, team, members: dict) -> None:
-    """Johan's goals, as the team built them over the last four months."""
+def load_goals(session, team, members: dict, meeting=None) -> None:
+    """Johan's goals, as the team built them over the last four months; `meeting`: the earlier MDO."""
     today = date.today()
     save_profile(session, team, None, None, important=IMPORTANT, good_day=GOOD_DAY)
     lives = [add_life_goal(session, team, None, text=text, dimension=dimension, expressed_by=members["johan"],
@@ -56,8 +57,9 @@ def load_goals(session, team, members: dict) -> None:
                              lifecycle="active", target_date=today + timedelta(weeks=20))
         goal.created_at = utcnow() - timedelta(weeks=14)
         for weeks, by, level, progress, remark in evaluations:
+            in_mdo = meeting.id if meeting is not None and weeks == MDO_WEEKS_AGO else None
             evaluation = evaluate(session, goal, None, level=level, achievement=progress, remark=remark,
-                                  on=today - timedelta(weeks=weeks))
+                                  on=today - timedelta(weeks=weeks), meeting_id=in_mdo)
             evaluation.evaluated_by_id = members[by].id
     for weeks, scores, remark in SCORINGS:
         scoring = score_health(session, team, None, scores, remark=remark, on=today - timedelta(weeks=weeks))

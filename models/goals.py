@@ -124,7 +124,7 @@ class GoalEvaluation(TeamRecord, Base):
     care_goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_goals.id"), index=True)
     evaluated_on: Mapped[date] = mapped_column(Date)
     evaluated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("members.id"))
-    meeting_id: Mapped[uuid.UUID | None]  # the MDO it was scored in, once meetings exist
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)  # its MDO
     achievement: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     _level: Mapped[bytes | None] = encrypted_column("level")

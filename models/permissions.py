@@ -26,6 +26,9 @@ class Permission(StrEnum):
     CONSENT_MANAGE = "consent:manage"
     MESSAGES_VIEW = "messages:view"
     MESSAGES_POST = "messages:post"
+    MEETINGS_VIEW = "meetings:view"  # when and where, who is invited
+    MEETINGS_READ = "meetings:read"  # agenda, minutes, evaluations, checklist
+    MEETINGS_MANAGE = "meetings:manage"  # plan, move, hold, close, cancel
     AGREEMENTS_VIEW = "agreements:view"  # volunteers only their own; the owner accepts, declines, marks done
     AGREEMENTS_MANAGE = "agreements:manage"  # create, edit, reassign, cancel any, and answer for the owner
 
@@ -46,8 +49,9 @@ class Designation(StrEnum):
 
 
 P = Permission
-_EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.AGREEMENTS_VIEW}
-_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT}
+_EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.MEETINGS_VIEW,
+                 P.AGREEMENTS_VIEW}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ}
 # The person (or whoever speaks for them) says what matters and scores their own health.
 _DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
             P.CONSENT_MANAGE}
@@ -60,11 +64,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: frozenset(_EVERY_MEMBER),
     Role.PROFESSIONAL: frozenset(_CARE | _CARE_GOALS | _FOLLOW_UP),
     Role.CASE_MANAGER: frozenset(_CARE | _CARE_GOALS | _FOLLOW_UP),
-    Role.MEETING_ORGANISER: frozenset(_CARE | _FOLLOW_UP),
+    Role.MEETING_ORGANISER: frozenset(_CARE | _FOLLOW_UP | {P.MEETINGS_MANAGE}),  # convenes and chairs the MDO
 }
 
 DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
-    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | _FOLLOW_UP | {P.MEMBERS_MANAGE}),
+    Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | _FOLLOW_UP
+                                          | {P.MEMBERS_MANAGE, P.MEETINGS_MANAGE}),
     Designation.REPRESENTATIVE: frozenset(_CARE | _DECIDES),
     Designation.TRUSTED_PERSON: frozenset(),
 }

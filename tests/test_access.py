@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import AuditEvent, Base, Keyring, Member
-from models import agreements, goals, info
+from models import agreements, goals, info, meetings
 from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
@@ -124,9 +125,19 @@ def _agreement_id(world, team):
     return found[0].id
 
 
+def _meeting_id(world, team):
+    """A planned meeting of `team` (in Johan's team the demo's next MDO); one is planned when the team has none."""
+    found = [m for m in meetings.meetings_of(world.session, team.id) if m.is_planned]
+    if not found:
+        found = [meetings.plan_meeting(world.session, team, None, kind="team", place="Bij Rita thuis",
+                                       starts_at=datetime.now(UTC) + timedelta(days=7))]
+        world.session.commit()
+    return found[0].id
+
+
 # URL argument -> function(world, team) giving the id of a real record of that team.
 RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
-             "category": _category, "item_id": _item_id,
+             "category": _category, "item_id": _item_id, "meeting_id": _meeting_id,
              "agreement_id": _agreement_id}
 # Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
@@ -231,7 +242,7 @@ def test_the_policy_oracle_matches_the_demo(db, world):
     assert all(_may(db, world, "karim", p) for p in Permission)
     assert {p for p in Permission if _may(db, world, "jef", p)} == {
         Permission.TEAM_VIEW, Permission.INFO_VIEW, Permission.MESSAGES_VIEW, Permission.MESSAGES_POST,
-        Permission.AGREEMENTS_VIEW}
+        Permission.MEETINGS_VIEW, Permission.AGREEMENTS_VIEW}
     assert _may(db, world, "tom", Permission.MEMBERS_MANAGE) is False
     assert _may(db, world, "maria", Permission.PERSON_EDIT) is True
     assert _may(db, world, OUTSIDER, Permission.TEAM_VIEW) is None

@@ -7,8 +7,8 @@ from flask import Flask
 
 import config
 from models import Keyring, KeyringError, Vault
-from zorgteam import (access, accounts, agreements, audit, auth, cli, consent, db, errors, goals, headers, i18n,
-                      info, labels, members, messages, sessions, teams)
+from zorgteam import (access, accounts, agreements, audit, auth, calendar, cli, consent, db, errors, goals, headers,
+                      i18n, info, labels, meetings, members, messages, sessions, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -29,7 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     labels.init_app(app)
     auth.init_app(app)
     access.init_app(app)
-    for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, consent.bp):
+    for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, meetings.bp, calendar.bp,
+                      consent.bp):
         app.register_blueprint(blueprint)
     info.init_app(app)
     agreements.init_app(app)

@@ -83,6 +83,11 @@ OBJECTS = {
     "needs": _l("de zorgnoden"),
     "advance-care": _l("de vroegtijdige zorgplanning"),
     "journal": _l("het contactlogboek"),
+    "meetings": _l("een overleg"),
+    "attendance": _l("de aanwezigheid op een overleg"),
+    "minutes": _l("het verslag van een overleg"),
+    "feedback": _l("de terugkoppeling over een overleg"),
+    "calendar-feed": _l("de eigen agenda-feed"),
     "agreements": _l("de afspraken"),
     "agreement_completions": _l("een afgewerkte taak"),
 }

@@ -37,10 +37,26 @@ def _smtp(url: str, message: EmailMessage) -> None:
         raise MailFailed(str(error)) from error
 
 
+def compose_calendar(to: str, subject: str, body: str, ics: bytes, method: str) -> EmailMessage:
+    """An iMIP mail (RFC 6047): the text, and the calendar object as a `text/calendar; method=...` alternative."""
+    message = compose(to, subject, body)
+    message.add_alternative(ics.decode(), subtype="calendar", params={"method": method})
+    return message
+
+
 def send(to: str, subject: str, body: str) -> None:
     """Send one plain-text mail. Mails never contain health details."""
+    deliver(compose(to, subject, body))
+
+
+def send_calendar(to: str, subject: str, body: str, ics: bytes, method: str) -> None:
+    """Send a calendar invite, update (method REQUEST) or cancellation (CANCEL) that calendar programs import."""
+    deliver(compose_calendar(to, subject, body, ics, method))
+
+
+def deliver(message: EmailMessage) -> None:
+    """Over SMTP when configured, else into the outbox folder."""
     settings = current_app.config["ZORGTEAM"]
-    message = compose(to, subject, body)
     if settings.smtp_url:
         _smtp(settings.smtp_url, message)
         return

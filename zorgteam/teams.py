@@ -9,6 +9,7 @@ from models.agreements import may_view, open_agreements
 from models.consent import may_see
 from models.goals import life_goals
 from models.info import sheet_of
+from models.meetings import next_meeting
 from models.members import current_designations, teams_of, team_members
 from models.permissions import Permission
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
@@ -46,7 +47,7 @@ def overview(team, member):
     return render_template("teams/overview.html", team=team, member=member, person=team.person,
                            members=team_members(db, team), designations=current_designations(db, team),
                            life_goals=[g for g in goals if g.lifecycle == "active"],
-                           allergies=_allergies(db, team, member),
+                           allergies=_allergies(db, team, member), next_meeting=_next_meeting(db, team, member),
                            agreements=_agreements(db, member))
 
 
@@ -65,3 +66,11 @@ def _agreements(db, member) -> list:
     """A few open agreements for the overview: the member's own first, then the soonest due."""
     visible = [a for a in open_agreements(db, member.team_id) if may_view(member, a)]
     return sorted(visible, key=lambda a: a.owner_id != member.id)[:5]
+
+
+def _next_meeting(db, team, member):
+    """The next meeting, for whoever reads the team's meetings or is invited to it."""
+    found = next_meeting(db, team.id)
+    if found is None or not (member.may(Permission.MEETINGS_READ) or found.invitee_of(member.id)):
+        return None
+    return found

@@ -1,0 +1,52 @@
+"""Real Chromium: Karim plans an MDO for Johan on a desktop and on a phone; the checklist shows; the meeting page
+offers the invite. Every page passes axe and nothing scrolls sideways (Visit)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, open_johans_team
+
+pytestmark = pytest.mark.browser
+INVITE = ("dr. Els Janssens", "Tom Wouters", "Sofie Maes")
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_karim_plans_an_mdo(new_page, screens, size):
+    page = new_page(*size)
+    visit = Visit(page, "karim-meeting", screens)
+    log_in(page, visit, "karim@zorgteam.example")
+    open_johans_team(page, visit)
+    page.locator("nav.teamnav").get_by_role("link", name="Overleg").click()
+    page.wait_for_url("**/meetings/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Overleg over Johan"
+    visit.check("meetings")
+    page.get_by_role("link", name="Overleg plannen").click()
+    page.wait_for_url("**/meetings/new")
+    # the person and the representative are proposed; the agenda is built from goals and agreements
+    assert page.get_by_label("Johan Peeters (de persoon zelf)").is_checked()
+    assert page.get_by_label("Maria Peeters (mantelzorger)").is_checked()
+    assert page.locator("fieldset.agenda").get_by_text("Weekdoos klaarzetten").is_visible()
+    visit.check("plan")
+    day = date.today() + timedelta(days=9 if size == PHONE else 10)
+    page.get_by_label("Datum").fill(day.isoformat())
+    page.get_by_label("Beginuur").fill("10:30")
+    page.get_by_label("Wie organiseert en leidt het overleg?").select_option(label="Griet Hermans (medewerker eerstelijnszone)")
+    for name in INVITE:
+        page.locator("fieldset.checks").get_by_text(name, exact=False).first.click()
+    page.get_by_role("button", name="Plannen en uitnodigen").click()
+    page.wait_for_url("**/meetings/*/")
+    assert "Het overleg is gepland" in page.locator(".flash").inner_text()
+    assert "10:30" in page.get_by_role("heading", level=1).inner_text()
+    invited = page.locator("section[aria-labelledby=invitees-h] li").all_inner_texts()
+    assert len(invited) == 6 and any("Griet Hermans" in line for line in invited)
+    checklist = page.locator("section.checklist")
+    assert checklist.is_visible() and "huisarts, thuisverpleegkundige, apotheker" in checklist.inner_text()
+    assert page.get_by_role("link", name="In mijn agenda zetten (.ics)").is_visible()
+    visit.check("meeting")
+    page.get_by_role("link", name="Overleg houden").click()
+    page.wait_for_url("**/hold")
+    assert page.get_by_role("heading", name="4. Volgend overleg plannen en afsluiten").is_visible()
+    visit.check("hold")
+    visit.verify()
