@@ -109,6 +109,34 @@ def test_a_one_off_agreement_is_done_once(db, world):
         domain.complete(db, inhaler, world.member("tom"))
 
 
+def test_a_mistaken_tap_on_done_can_be_taken_back_the_same_day(login_as, db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    sunday, history = pill_box.due_on, len(domain.completions_of(db, pill_box))
+    client = login_as("maria")
+    client.post(_url(world, f"{pill_box.id}/done"), data={"back": "tasks"})
+    page = client.get("/my/tasks").get_data(as_text=True)
+    assert "Toch niet klaar" in page
+    assert login_as("an").post(_url(world, f"{pill_box.id}/undo")).status_code == 403
+    response = login_as("maria").post(_url(world, f"{pill_box.id}/undo"), data={"back": "tasks"})
+    assert response.status_code == 302
+    pill_box = _fresh(db, pill_box)
+    assert (pill_box.due_on, len(domain.completions_of(db, pill_box))) == (sunday, history)
+    assert "Toch niet klaar" not in login_as("maria").get("/my/tasks").get_data(as_text=True)
+
+
+def test_an_old_completion_cannot_be_taken_back(db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")  # its history is of earlier Sundays
+    with pytest.raises(AgreementRule, match="niets om terug te draaien"):
+        domain.undo_completion(db, pill_box, world.member("maria"))
+
+
+def test_taking_back_a_one_off_reopens_it(db, world):
+    inhaler = _agreement(db, world, "Inhalatietechniek")
+    domain.complete(db, inhaler, world.member("tom"))
+    domain.undo_completion(db, inhaler, world.member("tom"))
+    assert (inhaler.status, inhaler.done_at, domain.completions_of(db, inhaler)) == ("accepted", None, [])
+
+
 def test_a_recurring_agreement_needs_a_first_date(db, world):
     with pytest.raises(AgreementRule, match="eerste datum"):
         add_agreement(db, world.johan_team, world.member("karim"), what="Elke week bellen", recurrence="weekly")
@@ -386,6 +414,16 @@ def test_every_change_is_audited(login_as, db, world, change):
     events = db.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()
     assert [(e.actor_id, e.category, e.object_type) for e in events if e.action == action
             and e.object_type == table] == [(world.user(key).id, "agreements", table)]
+
+
+def test_taking_back_is_audited_as_a_deletion(db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    done = domain.complete(db, pill_box, world.member("maria"))
+    db.flush()
+    domain.undo_completion(db, pill_box, world.member("maria"))
+    db.flush()
+    events = db.scalars(select(AuditEvent).where(AuditEvent.object_id == str(done.id))).all()
+    assert [e.action for e in events] == ["create", "delete"]
 
 
 def test_a_refused_answer_is_audited_as_denied(login_as, db, world):

@@ -40,6 +40,10 @@ def test_maria_ticks_off_the_pill_box_and_karim_sees_it_done(new_page, screens):
     assert task.locator(".task-done").inner_text().startswith("✓ Laatst gedaan: vandaag")
     assert task.locator(".task-when").inner_text() != before  # on to next Sunday
     visit.check("my-tasks-done")
+    task.get_by_role("link", name=re.compile("^Het lukt niet meer")).click()
+    page.wait_for_url("**/decline?back=tasks")
+    assert page.get_by_label("Waarom lukt het niet?").is_visible()
+    visit.check("decline")
     visit.verify()
 
     page = new_page(*PHONE)
@@ -57,6 +61,11 @@ def test_maria_ticks_off_the_pill_box_and_karim_sees_it_done(new_page, screens):
     page.wait_for_url("**/agreements/who")
     assert page.locator("ul.who > li").filter(has_text="Maria Peeters").filter(has_text="Weekdoos").count() == 1
     visit.check("who-does-what")
-    page.goto(page.url.replace("/who", "/new"))
+    page.get_by_role("link", name="Weekdoos klaarzetten").click()
+    page.wait_for_url(re.compile(r"/agreements/[0-9a-f-]{36}/$"))
+    history = page.locator("ul.log > li")
+    assert history.count() >= 6 and history.first.inner_text().startswith("✓ vandaag")
+    visit.check("agreement")
+    page.goto(page.url.rsplit("/agreements/", 1)[0] + "/agreements/new")
     visit.check("new-agreement")
     visit.verify()

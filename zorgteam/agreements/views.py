@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import Agreement, AgreementCompletion, Base, CareGoal, Member, StaleEdit, audit
 from models import agreements as domain
 from models.agreements import AgreementRule
+from models.base import utcnow
 from models.goals import care_goals
 from models.members import team_members
 from models.permissions import Permission
@@ -43,6 +44,12 @@ class Row:
     @property
     def when(self) -> str:
         return when(self.agreement)
+
+    @property
+    def undoable(self) -> bool:
+        """The latest completion may still be taken back (a mistaken tap on "Klaar")."""
+        return (self.may_act and self.last_done is not None and self.agreement.status in ("accepted", "done")
+                and utcnow() - self.last_done.completed_at <= domain.UNDO_WITHIN)
 
 
 def _meeting_dates(db, agreements) -> dict[uuid.UUID, datetime]:
@@ -231,6 +238,18 @@ def _done_message(agreement: Agreement) -> str:
 def done(team, member, agreement_id):
     agreement = _agreement(team, member, agreement_id, act=True)
     return _answer(team, member, agreement, _complete, _done_message)
+
+
+def _undo(db, agreement: Agreement, actor: Member, _remark: str | None) -> Agreement:
+    domain.undo_completion(db, agreement, actor)
+    return agreement
+
+
+@bp.route("/<agreement_id>/undo", methods=["POST"], access=Permission.AGREEMENTS_VIEW)
+def undo(team, member, agreement_id):
+    """Take back a mistaken "Klaar"."""
+    agreement = _agreement(team, member, agreement_id, act=True)
+    return _answer(team, member, agreement, _undo, _("Teruggedraaid: de taak staat weer open."))
 
 
 @bp.route("/<agreement_id>/cancel", methods=["POST"], access=Permission.AGREEMENTS_MANAGE)
