@@ -238,6 +238,26 @@ def complete(session, agreement: Agreement, actor: Member | None, *, note: str |
     return completion
 
 
+UNDO_WITHIN = timedelta(hours=24)  # a tap on "Klaar" by mistake can be taken back the same day
+
+
+def undo_completion(session, agreement: Agreement, actor: Member | None) -> AgreementCompletion:
+    """Take back the latest completion (a mistaken tap): it is removed and the agreement is open again for the
+    date it was done for. Only within a day, and only by whoever may act on the agreement."""
+    _require_act(actor, agreement)
+    history = completions_of(session, agreement)
+    last, earlier = (history + [None, None])[:2]
+    if last is None or utcnow() - last.completed_at > UNDO_WITHIN or agreement.status not in ("accepted", "done"):
+        raise AgreementRule("Er is niets om terug te draaien.")
+    audit.record(session, actor, "delete", team=_team(actor), target=last, category="agreements")
+    session.delete(last)
+    agreement.status = "accepted"
+    agreement.due_on = last.occurrence_on if agreement.recurrence != "none" else agreement.due_on
+    agreement.done_at = earlier.completed_at if earlier else None
+    _audit(session, actor, agreement)
+    return last
+
+
 # --- what the coordinator and the professionals do -----------------------------------------------------------------
 
 def cancel(session, agreement: Agreement, actor: Member | None, remark: str | None = None) -> Agreement:

@@ -143,7 +143,7 @@ RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
 # Agreement routes where, besides the permission, the owner rule decides (403 without): see _owner_allows.
 OWNER_RULE = {"agreements.show": "see", "agreements.accept": "answer", "agreements.decline": "answer",
-              "agreements.done": "answer"}
+              "agreements.done": "answer", "agreements.undo": "answer"}
 
 
 def concrete_url(app, world, route: Route, team, records_of=None) -> str:
