@@ -38,6 +38,7 @@ class Settings:
     goal_evaluation_days: int
     reminder_due_days: int
     reminder_meeting_hours: int
+    erasure_retention_days: int
 
 
 

@@ -35,3 +35,9 @@ GOAL_EVALUATION_DAYS = 28  # a care goal not evaluated for this long comes on th
 # Reminders (`flask --app app notify`): agreements due within this many days, meetings within these hours.
 REMINDER_DUE_DAYS = 1
 REMINDER_MEETING_HOURS = 24
+
+# Erasure (`erase-person`, GDPR art. 17): a person's record is kept this many days after the last change in their
+# care team (the last audit event that is not a mere read, login or refusal), so that the care given can still
+# be accounted for (MDO reimbursement checks, complaints, claims). Until then erasure is refused with the date;
+# `erase-person --force` overrides it after a typed confirmation. 0 turns the period off. Set by the controller.
+ERASURE_RETENTION_DAYS = 730

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, utcnow
 
 ACTIONS = ("create", "read", "update", "delete", "search", "export", "print", "consent", "login",
-           "logout", "login-failed", "denied", "hand-over", "invite")
+           "logout", "login-failed", "denied", "hand-over", "invite", "erase", "rekey", "restrict",
+           "lift")
 GENESIS = b"\x00" * 32
 
 
@@ -76,6 +77,7 @@ def _head(session) -> AuditHead:
 def append(session, key: bytes, **fields) -> AuditEvent:
     """Add an event at the end of the chain (in the caller's transaction: it commits with the change it records)."""
     context = session.info.get("request_context", {})
+    fields.setdefault("outcome", "ok")  # the column default comes too late: the MAC must cover what is stored
     with session.no_autoflush:
         head = _head(session)
         event = AuditEvent(seq=head.seq + 1, at=utcnow().replace(microsecond=0),

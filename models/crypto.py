@@ -59,6 +59,9 @@ class Keyring:
     blind_index_key: bytes
     audit_key: bytes
     secret_key: str
+    # Where it was loaded from and the file's (mtime, size, inode) then: a running app re-reads a rotated keyring.
+    path: Path | None = field(default=None, compare=False, repr=False)
+    stamp: tuple | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def generate(cls) -> Keyring:
@@ -78,7 +81,12 @@ class Keyring:
                       data["secret_key"])
         if keyring.primary not in keyring.keks or any(len(k) != 32 for k in keyring.keks.values()):
             raise KeyringError(f"De sleutelbos {path} is onvolledig.")
+        keyring.path, keyring.stamp = path, file_stamp(path)
         return keyring
+
+    def changed_on_disk(self) -> bool:
+        """True when the file this keyring came from was replaced since (by `keys rotate`, say)."""
+        return self.path is not None and file_stamp(self.path) != self.stamp
 
     def save(self, path: Path) -> None:
         """Write the keyring with mode 0600, atomically."""
@@ -91,6 +99,14 @@ class Keyring:
         with os.fdopen(fd, "w") as out:
             json.dump(data, out, indent=2)
         os.replace(tmp, path)
+
+
+def file_stamp(path: Path) -> tuple | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
 
 
 class DataKey(UUIDKey, Base):
@@ -130,7 +146,17 @@ class Vault:
     keyring: Keyring
     _ciphers: dict[uuid.UUID, AESGCM] = field(default_factory=dict)
 
+    def refresh(self) -> bool:
+        """Re-read the keyring when its file changed (a rotation by another process); True when it did."""
+        if not self.keyring.changed_on_disk():
+            return False
+        self.keyring = Keyring.load(self.keyring.path)
+        log.info("keyring re-read: primary key-encryption key is now %s", self.keyring.primary)
+        return True
+
     def wrap(self, dek_id: uuid.UUID, subject_id: uuid.UUID, raw: bytes, kek_id: str | None = None) -> DataKey:
+        if kek_id is None:
+            self.refresh()  # a new data key goes under the primary of the keyring as it is on disk now
         kek_id = kek_id or self.keyring.primary
         nonce = os.urandom(NONCE_SIZE)
         aad = associated_data("data_keys", dek_id, subject_id, kek_id)
@@ -139,7 +165,10 @@ class Vault:
 
     def unwrap(self, key: DataKey) -> bytes:
         kek = self.keyring.keks.get(key.kek_id)
+        if kek is None and self.refresh():  # wrapped under a version added after this keyring was read
+            kek = self.keyring.keks.get(key.kek_id)
         if kek is None:
+            log.error("data key %s is wrapped under unknown key-encryption key %s", key.id, key.kek_id)
             raise IntegrityFailure()
         aad = associated_data("data_keys", key.id, key.subject_id, key.kek_id)
         try:
@@ -169,6 +198,16 @@ class Vault:
             cache[subject_id] = dek_id
         return cache[subject_id]
 
+    def load_keys(self, session, dek_ids) -> None:
+        """Unwrap the data keys `dek_ids` not yet cached, in one query per 500 (a list page of 150 persons
+        needs 150 keys: one query, not 150)."""
+        missing = [dek_id for dek_id in set(dek_ids) if dek_id not in self._ciphers]
+        for start in range(0, len(missing), 500):
+            with session.no_autoflush:
+                found = session.scalars(select(DataKey).where(DataKey.id.in_(missing[start:start + 500])))
+            for key in found:
+                self._ciphers[key.id] = AESGCM(self.unwrap(key))
+
     def forget(self, dek_ids) -> None:
         """Drop cached data keys (after erasure or rotation)."""
         for dek_id in dek_ids:
@@ -192,10 +231,14 @@ class Vault:
         sealed = self._cipher(session, dek_id, place.subject_id).encrypt(nonce, plaintext, aad)
         return HEADER + dek_id.bytes + nonce + sealed
 
-    def decrypt(self, session, place: Place, stored: bytes) -> bytes:
+    def decrypt(self, session, place: Place, stored: bytes, warm=None) -> bytes:
+        """The plaintext of `stored` at `place`; `warm()` runs first when its data key is not cached yet (to
+        load the keys of everything else the page will show along with it)."""
         if len(stored) < 1 + 16 + NONCE_SIZE + 16 or stored[:1] != HEADER:
             raise IntegrityFailure()
         dek_id = uuid.UUID(bytes=bytes(stored[1:17]))
+        if warm is not None and dek_id not in self._ciphers:
+            warm()
         nonce, sealed = stored[17:17 + NONCE_SIZE], stored[17 + NONCE_SIZE:]
         aad = associated_data(place.table, place.column, place.row_id, place.subject_id, dek_id)
         try:

@@ -18,6 +18,7 @@ from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.consent import CATEGORIES, may_see
 from models.encrypted import JSON, Encrypted, PersonData, encrypted_check, encrypted_column
 from models.permissions import Permission
+from models.revisions import Restricted, is_restricted, restricted_ids
 
 MOMENTS = ("morning", "noon", "evening", "night", "as_needed")
 FOOD = ("with_food", "without_food", "any")
@@ -157,15 +158,26 @@ def _require_edit(session, actor, category: str) -> None:
 
 
 def items_of(session, team_id: uuid.UUID, category: str) -> list[InfoItem]:
-    """The category's list items (not removed), oldest first; the caller has checked consent."""
+    """The category's list items (not removed, not restricted), oldest first; the caller has checked consent."""
     return list(session.scalars(select(InfoItem).where(
         InfoItem.team_id == team_id, InfoItem.category == category, InfoItem.kind != SHEET,
-        InfoItem.removed_at.is_(None)).order_by(InfoItem.created_at)))
+        InfoItem.removed_at.is_(None), InfoItem.id.not_in(restricted_ids("info_items")))
+        .order_by(InfoItem.created_at)))
 
 
-def sheet_of(session, team_id: uuid.UUID, category: str) -> InfoItem | None:
-    return session.scalar(select(InfoItem).where(InfoItem.team_id == team_id, InfoItem.category == category,
-                                                 InfoItem.kind == SHEET))
+def sheet_of(session, team_id: uuid.UUID, category: str, *, restricted: bool = False) -> InfoItem | None:
+    """The category's sheet; a restricted one only when asked for (`restricted=True`)."""
+    query = select(InfoItem).where(InfoItem.team_id == team_id, InfoItem.category == category,
+                                   InfoItem.kind == SHEET)
+    if not restricted:
+        query = query.where(InfoItem.id.not_in(restricted_ids("info_items")))
+    return session.scalar(query)
+
+
+def _require_unrestricted(session, item: InfoItem | None) -> None:
+    """A restricted record is kept as it is: refused (Restricted) until the restriction is lifted."""
+    if item is not None and is_restricted(session, "info_items", item.id):
+        raise Restricted(item.id)
 
 
 def read_category(session, member, category: str) -> tuple[InfoItem | None, list[InfoItem]]:
@@ -179,7 +191,8 @@ def save_sheet(session, team, actor, category: str, values: dict, seen_version: 
     """Write the free-text sections of a category; refused when someone changed them since `seen_version`."""
     _require_edit(session, actor, category)
     data = clean(SHAPES[category].sheet, values)
-    sheet = sheet_of(session, team.id, category)
+    sheet = sheet_of(session, team.id, category, restricted=True)
+    _require_unrestricted(session, sheet)
     if sheet is None:
         return _add(session, team, actor, category, SHEET, data)
     check_version(sheet, seen_version or 0)
@@ -214,6 +227,7 @@ def add_item(session, team, actor, category: str, values: dict) -> InfoItem:
 def update_item(session, item: InfoItem, actor, values: dict, seen_version: int) -> InfoItem:
     """Change a list item; refused when someone changed it since `seen_version`."""
     _require_edit(session, actor, item.category)
+    _require_unrestricted(session, item)
     check_version(item, seen_version)
     _change(item, actor, clean(ITEM_FIELDS[item.kind], values))
     audit.record(session, actor, "update", team=actor.team if actor else None, target=item, category=item.category)
@@ -223,6 +237,7 @@ def update_item(session, item: InfoItem, actor, values: dict, seen_version: int)
 def remove_item(session, item: InfoItem, actor, seen_version: int) -> None:
     """Take a list item off the list; it stays in the record (and the export) as removed."""
     _require_edit(session, actor, item.category)
+    _require_unrestricted(session, item)
     check_version(item, seen_version)
     item.removed_at = utcnow()
     audit.record(session, actor, "delete", team=actor.team if actor else None, target=item, category=item.category)

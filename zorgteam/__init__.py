@@ -13,6 +13,8 @@ from zorgteam import (access, accounts, agreements, audit, auth, calendar, cli, 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the settings; refuses to start without a proper keyring."""
+    from zorgteam import backup, erasure, keys, revisions  # here: `python -m zorgteam.keys init` must not import itself first
+
     settings = config.load(overrides)
     keyring = Keyring.load(settings.keyring)
     check_keyring_location(settings)
@@ -36,6 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     agreements.init_app(app)
     messages.init_app(app)
     cli.init_app(app)
+    keys.init_app(app)
+    erasure.init_app(app)
+    backup.init_app(app)
+    revisions.init_app(app)
     audit.init_app(app)
     return app
 

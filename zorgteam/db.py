@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Vault
 from models.encrypted import install as install_encryption
+from models.revisions import install as install_revisions
 from zorgteam.errors import error_page
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Database:
         """Make sessions on `bind` (tests pass a connection in an outer transaction and savepoint options)."""
         self.factory = sessionmaker(bind, expire_on_commit=False, **options)
         install_encryption(self.factory)
+        install_revisions(self.factory)
 
     def session(self, **kw) -> Session:
         session = self.factory(**kw)

@@ -49,6 +49,10 @@ ACTIONS = {
     "login": _l("meldde zich aan"),
     "logout": _l("meldde zich af"),
     "login-failed": _l("kon zich niet aanmelden"),
+    "erase": _l("wiste"),
+    "rekey": _l("vernieuwde de sleutel van"),
+    "restrict": _l("beperkte op vraag van de persoon"),
+    "lift": _l("hief de beperking op van"),
 }
 SYSTEM = _l("Zorgteam (automatisch)")
 OUTSIDER = _l("Iemand buiten het zorgteam")
@@ -66,6 +70,7 @@ OBJECTS = {
     "overview": _l("het overzicht van het zorgteam"),
     "members-list": _l("de teamleden en hun bereikbaarheid"),
     "access-log": _l("wie de gegevens bekeek"),
+    "record-history": _l("de vorige versies en beperkingen van de gegevens"),
     "goals": _l("de doelen"),
     "goal_profiles": _l("wat voor de persoon belangrijk is"),
     "life_goals": _l("een levensdoel"),

@@ -17,6 +17,7 @@ from models.info import ITEM_FIELDS, SHAPES, SHEET, InfoRule, NotShared
 from models.members import current_designations, team_members
 from models.messages import thread_for
 from models.permissions import Permission
+from models.revisions import is_restricted
 from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session, keep_changes
 from zorgteam.info import fields as forms
@@ -115,7 +116,8 @@ def add_item(team, member, category):
 
 def _item(team, category: str, item_id) -> InfoItem:
     item = team_child(team, InfoItem, item_id)
-    if item.category != category or item.kind == SHEET or item.removed_at is not None:
+    if item.category != category or item.kind == SHEET or item.removed_at is not None \
+            or is_restricted(get_session(), "info_items", item.id):  # kept, not shown (models/revisions.py)
         abort(404)
     return item
 
