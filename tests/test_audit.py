@@ -22,6 +22,7 @@ from models.audit import verify
 from models.encrypted import vault_of
 from tests.conftest import login
 from zorgteam import create_app
+from zorgteam.audit import PAGE
 from zorgteam.cli import alembic_config
 
 
@@ -267,7 +268,8 @@ def test_the_access_log_says_in_plain_words_who_viewed_what(login_as, world, db)
     page = login_as("johan").get(_url(team, "access-log/")).get_data(as_text=True)
     assert "Tom Wouters (thuisverpleegkundige) bekeek het overzicht van het zorgteam" in page
     entries = page.split('<ol class="list log"')[1].split("</ol>")[0].count("<li>")
-    assert entries == db.scalar(select(func.count()).where(AuditEvent.team_id == team.id))  # this read too
+    events = db.scalar(select(func.count()).where(AuditEvent.team_id == team.id))  # this read too
+    assert entries == min(events, PAGE)
     assert "Zorgteam (automatisch) bekeek" not in page  # Hanne's read of Rita's team stays out
 
 
