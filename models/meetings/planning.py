@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from models import audit
 from models.agreements import open_agreements
@@ -24,7 +25,7 @@ from models.permissions import Designation, Permission, Role
 from models.teams import CareTeam
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-MOVING = ("starts_at", "duration_minutes", "place", "video_link")  # what calendars must hear about
+MOVING = ("starts_at", "duration_minutes", "place", "video_link", "kind", "organiser_id")  # calendars must hear
 
 
 class MeetingRule(ValueError):
@@ -160,10 +161,9 @@ def meetings_of(session, team_id: uuid.UUID) -> list[Meeting]:
 def next_meeting(session, team_id: uuid.UUID, now: datetime | None = None) -> Meeting | None:
     """The first planned meeting that has not ended yet."""
     now = now or utcnow()
-    planned = session.scalars(select(Meeting).where(Meeting.team_id == team_id, Meeting.status == "planned",
-                                                    Meeting.starts_at >= now - timedelta(hours=8))
-                              .order_by(Meeting.starts_at))
-    return next(iter(planned), None)
+    return session.scalar(select(Meeting).where(Meeting.team_id == team_id, Meeting.status == "planned",
+                                                Meeting.starts_at >= now - timedelta(hours=8))
+                          .order_by(Meeting.starts_at).limit(1).options(lazyload(Meeting.invitees)))
 
 
 def last_held(session, team_id: uuid.UUID, before: datetime) -> Meeting | None:

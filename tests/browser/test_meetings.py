@@ -2,6 +2,7 @@
 offers the invite. Every page passes axe and nothing scrolls sideways (Visit)."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -49,4 +50,26 @@ def test_karim_plans_an_mdo(new_page, screens, size):
     page.wait_for_url("**/hold")
     assert page.get_by_role("heading", name="4. Volgend overleg plannen en afsluiten").is_visible()
     visit.check("hold")
+    visit.verify()
+
+
+def test_the_report_of_the_held_mdo_prints_on_a4(new_page, screens):
+    page = new_page(*DESKTOP)
+    visit = Visit(page, "karim-report", screens)
+    log_in(page, visit, "karim@zorgteam.example")
+    open_johans_team(page, visit)
+    page.locator("nav.teamnav").get_by_role("link", name="Overleg").click()
+    page.locator("section, ul").get_by_role("link", name="MDO").last.click()  # the earlier, held MDO
+    page.get_by_role("link", name="Verslag afdrukken").click()
+    page.wait_for_url("**/report")
+    visit.check("report")
+    assert page.locator("table.signatures tbody tr").count() == 9
+    page.set_viewport_size({"width": 680, "height": 1000})  # A4 less its margins, at 96 dpi
+    page.emulate_media(media="print")
+    assert not page.locator("header.topbar").is_visible() and not page.locator("nav.teamnav").is_visible()
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner
+    pdf = page.pdf(format="A4", path=str(screens / "karim-report-a4.pdf"))
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pdf.startswith(b"%PDF") and 1 <= pages <= 3
     visit.verify()

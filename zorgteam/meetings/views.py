@@ -14,6 +14,7 @@ from models import Member, StaleEdit, audit
 from models import meetings as domain
 from models.calendar import meeting_ics
 from models.meetings import Meeting, MeetingRule, Thresholds
+from models.goals import care_goals
 from models.members import team_members
 from models.permissions import Permission
 from zorgteam.access import Blueprint, team_child
@@ -56,6 +57,10 @@ def index(team, member):
     upcoming = sorted((m for m in found if m.is_planned and m.ends_at >= now), key=lambda m: m.starts_at)
     earlier = [m for m in found if m not in upcoming]
     return render_template("meetings/index.html", team=team, member=member, upcoming=upcoming, earlier=earlier)
+
+
+def _goals_by_id(db, team) -> dict:
+    return {goal.id: goal for goal in care_goals(db, team.id)}
 
 
 def viewable(meeting: Meeting, member) -> bool:
@@ -150,6 +155,7 @@ def show(team, member, meeting_id):
     context = {"agenda": domain.visible_agenda(db, meeting, member) if reads else [],
                "checklist": checklist_of(db, meeting) if reads else None,
                "evaluations": domain.evaluations_of(db, meeting) if reads else [],
+               "goals": _goals_by_id(db, team) if reads else {},
                "decisions": domain.decisions_of(db, meeting) if reads else [],
                "feedback": domain.feedback_of(db, meeting) if member.may(Permission.MEETINGS_MANAGE) else [],
                "next": db.get(Meeting, meeting.next_meeting_id) if meeting.next_meeting_id else None,
@@ -247,5 +253,6 @@ def report(team, member, meeting_id):
     audit.record(db, member, "print", team=team, target=meeting, category="meetings")
     return render_template("meetings/report.html", team=team, member=member, meeting=meeting,
                            evaluations=domain.evaluations_of(db, meeting), decisions=domain.decisions_of(db, meeting),
+                           goals=_goals_by_id(db, team),
                            next=db.get(Meeting, meeting.next_meeting_id) if meeting.next_meeting_id else None,
                            agenda=domain.visible_agenda(db, meeting, member))
