@@ -31,6 +31,7 @@ class Permission(StrEnum):
     MEETINGS_MANAGE = "meetings:manage"  # plan, move, hold, close, cancel
     AGREEMENTS_VIEW = "agreements:view"  # volunteers only their own; the owner accepts, declines, marks done
     AGREEMENTS_MANAGE = "agreements:manage"  # create, edit, reassign, cancel any, and answer for the owner
+    RECORD_EXPORT = "record:export"  # download the complete record (GDPR access and portability)
     RECORD_HISTORY = "record:history"  # see corrected values' previous versions and restricted records
     RECORD_RESTRICT = "record:restrict"  # restrict a record (kept, not shown) on the person's request, and lift it
     TEAM_ERASE = "team:erase"  # erase the person's whole record on their request (after the retention period)
@@ -57,7 +58,7 @@ _EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.M
 _CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ}
 # The person (or whoever speaks for them) says what matters and scores their own health.
 _DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
-            P.CONSENT_MANAGE, P.RECORD_HISTORY, P.RECORD_RESTRICT}
+            P.CONSENT_MANAGE, P.RECORD_EXPORT, P.RECORD_HISTORY, P.RECORD_RESTRICT}
 _CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
 _FOLLOW_UP = {P.AGREEMENTS_MANAGE}  # the professionals and the coordinator turn decisions into agreements
 

@@ -7,8 +7,8 @@ from flask import Flask
 
 import config
 from models import Keyring, KeyringError, Vault
-from zorgteam import (access, accounts, agreements, audit, auth, calendar, cli, consent, db, errors, goals, headers,
-                      i18n, info, labels, meetings, members, messages, sessions, teams)
+from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors, export,
+                      goals, headers, i18n, info, labels, meetings, members, messages, sessions, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -32,11 +32,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     access.init_app(app)
     for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, meetings.bp, calendar.bp,
-                      consent.bp):
+                      consent.bp, careplan.bp):
         app.register_blueprint(blueprint)
     info.init_app(app)
-    agreements.init_app(app)
     messages.init_app(app)
+    agreements.init_app(app)
+    export.init_app(app)
     cli.init_app(app)
     keys.init_app(app)
     erasure.init_app(app)

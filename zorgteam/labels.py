@@ -95,6 +95,8 @@ OBJECTS = {
     "calendar-feed": _l("de eigen agenda-feed"),
     "agreements": _l("de afspraken"),
     "agreement_completions": _l("een afgewerkte taak"),
+    "record": _l("het volledige dossier (download)"),
+    "careplan": _l("het zorgplan"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {
