@@ -295,6 +295,8 @@ def test_the_demo_has_the_held_mdo_and_the_next_one_at_johans_home_with_the_gp_b
     assert start.date() == date.today() + timedelta(weeks=4) and (start.hour, start.minute) == (14, 0)
     assert "Kerkstraat 12" in following.place and following.video_link
     assert following.invitee_of(world.member("els").id).joins == "video"
+    checklist = domain.checklist(world.session, following, domain.Thresholds())
+    assert {c.key: c.params.get("mode") for c in checklist.checks}["gp_invited"] == "video"
 
 
 @pytest.mark.parametrize("key", ["karim", "jef"])

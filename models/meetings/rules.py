@@ -95,7 +95,7 @@ def _gp(meeting: Meeting, people: list[Invitee], after: bool) -> Check:
     if not found:
         return Check("gp_taking_part" if after else "gp_invited", MISSING, {"psychiatric": len(accepted) > 1})
     return Check("gp_taking_part" if after else "gp_invited", OK,
-                 {"name": found[0].member.name, "mode": found[0].attendance})
+                 {"name": found[0].member.name, "mode": found[0].attendance if after else found[0].joins})
 
 
 def _consent(facts: dict) -> Check:

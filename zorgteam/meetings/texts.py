@@ -53,9 +53,12 @@ def _residence(p: dict) -> str:
 
 def _gp(p: dict, after: bool) -> str:
     if "name" in p:
-        mode = str(MODES.get(p.get("mode"), "")) if after else ""
-        return (_("De huisarts nam deel: %(name)s (%(mode)s).", name=p["name"], mode=mode) if after
-                else _("De huisarts is uitgenodigd: %(name)s.", name=p["name"]))
+        mode = str(MODES.get(p.get("mode"), ""))
+        if after:
+            return _("De huisarts nam deel: %(name)s (%(mode)s).", name=p["name"], mode=mode)
+        if mode:
+            return _("De huisarts is uitgenodigd: %(name)s (%(mode)s).", name=p["name"], mode=mode)
+        return _("De huisarts is uitgenodigd: %(name)s.", name=p["name"])
     if after:
         return _("De huisarts nam niet deel (ter plaatse, via video of telefoon).")
     if p.get("psychiatric"):
