@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Vault
 from models.encrypted import install as install_encryption
 from models.revisions import install as install_revisions
-from zorgteam.errors import error_page
+from zorgteam.errors import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _finish(response):
     except SQLAlchemyError:
         session.rollback()
         log.exception("commit failed; nothing of this request was kept")
-        return error_page(503)
+        return unavailable()  # a Response, secured here: the other after_request hooks have already run
     finally:
         session.close()
     return response

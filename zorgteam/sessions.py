@@ -18,6 +18,7 @@ from models import WebSession
 from models.base import utcnow
 from models.users import open_session_data, seal_session_data, token_hash
 from zorgteam.db import get_session
+from zorgteam.errors import database_failed
 
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -83,6 +84,8 @@ def _write(s: ServerSession) -> None:
 def persist(response):
     """Write the session row in the request's transaction."""
     current = session._get_current_object()
+    if database_failed():
+        return response  # the database is locked, full or gone: the session stays as it was
     if isinstance(current, ServerSession) and (current.record is not None or current.modified or current.ended):
         _write(current)
     return response
