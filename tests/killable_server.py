@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from contextlib import closing
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -48,7 +48,7 @@ class Gunicorn:
             try:
                 if request(self.port, "GET", "/login")[0] == 200:
                     return
-            except OSError:
+            except (OSError, HTTPException):
                 time.sleep(0.1)
         raise AssertionError(f"gunicorn did not answer: {self.log.read_text()[-2000:]}")
 
@@ -75,7 +75,8 @@ class Gunicorn:
 
 
 def request(port: int, method: str, path: str, body: str | None = None, cookie: str | None = None):
-    """One request on a new connection: (status, text); OSError when the server died under it."""
+    """One request on a new connection: (status, text); OSError, or HTTPException when the server died under it
+    while answering (an incomplete answer is not an acknowledgement)."""
     connection = HTTPConnection("127.0.0.1", port, timeout=15)
     try:
         headers = {"Cookie": f"session={cookie}"} if cookie else {}
@@ -96,7 +97,7 @@ class Writers:
         self.acknowledged: list[str] = []
         self.interrupted = 0
         self.in_flight = 0
-        self.last_error: OSError | None = None
+        self.last_error: Exception | None = None
         self.statuses: dict[int, int] = {}
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._write, args=(n,), daemon=True) for n in range(WRITERS)]
@@ -110,7 +111,7 @@ class Writers:
             self.in_flight += 1
             try:
                 status, _text = request(self.port, "POST", self.path, form, self.cookie)
-            except OSError as error:
+            except (OSError, HTTPException) as error:  # HTTPException: cut off in the middle of the answer
                 self.last_error = error
                 self.interrupted += 1  # killed under it, or not yet back: not acknowledged
                 time.sleep(0.02)
@@ -125,8 +126,10 @@ class Writers:
         """Wait until the server acknowledged a write after the `since`-th: it is up and writing again."""
         deadline = time.monotonic() + timeout
         while len(self.acknowledged) <= since:
-            assert time.monotonic() < deadline, (f"no acknowledged write for {timeout} s: {self.statuses}, last "
-                                                 f"error {self.last_error!r}; gunicorn: {server.log_tail()}")
+            alive = sum(thread.is_alive() for thread in self.threads)
+            assert alive and time.monotonic() < deadline, (
+                f"no acknowledged write for {timeout} s: {self.statuses}, {alive} writers left, last error "
+                f"{self.last_error!r}; gunicorn: {server.log_tail()}")
             time.sleep(0.01)
 
     def __enter__(self):
