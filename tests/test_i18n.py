@@ -74,7 +74,7 @@ def test_karim_chooses_english_and_sees_his_team_in_english(login_as, world, db)
     assert _english(client, f"/teams/{team}/").location.endswith(f"/teams/{team}/")
     page = client.get(f"/teams/{team}/").get_data(as_text=True)
     for english in ("Care team of Johan Peeters", "Care coordinator", "Who is in the care team", "Team members",
-                    "Who viewed what", "My care teams", "Log out", "<dt>At night</dt>", "Born"):
+                    "Privacy", "My care teams", "Log out", "<dt>At night</dt>", "Born"):
         assert english in page, english
     assert re.search(r"March 12, 1947|12 March 1947", page)  # the birth date in English
     assert not _absent(page, "Zorgteam van", "Zorgcoördinator", "Wie zit in het zorgteam", "Teamleden",

@@ -7,8 +7,9 @@ from flask import Flask
 
 import config
 from models import Keyring, KeyringError, Vault
-from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors, export,
-                      goals, headers, i18n, info, labels, meetings, members, messages, sessions, teams)
+from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors,
+                      export, goals, headers, i18n, info, labels, meetings, members, messages, privacy, sessions,
+                      teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -32,8 +33,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     access.init_app(app)
     for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, meetings.bp, calendar.bp,
-                      consent.bp, careplan.bp):
+                      consent.bp, careplan.bp, privacy.bp):
         app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(in_privacy_section=privacy.in_section)
     info.init_app(app)
     messages.init_app(app)
     agreements.init_app(app)

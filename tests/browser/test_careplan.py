@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.test_pages import PHONE, WIDTHS, Visit, log_in, open_johans_team
+from tests.browser.test_pages import PHONE, Visit, WIDTHS, log_in, open_johans_team, open_privacy_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,15 @@ def test_maria_opens_the_care_plan_and_the_export_page(new_page, screens, size):
     log_in(page, visit, "maria@zorgteam.example")
     team = open_johans_team(page, visit)
 
-    page.locator("nav.teamnav").get_by_role("link", name="Zorgplan").click()
+    open_privacy_page(page, "Zorgplan afdrukken")
     page.wait_for_url(f"**{team}careplan")
     assert page.get_by_role("heading", level=1).inner_text() == "Zorgplan van Johan Peeters"
     assert page.get_by_role("heading", name="Vroegtijdige zorgplanning").is_visible()
     assert page.get_by_role("button", name="Afdrukken").is_visible()
     visit.check("careplan")
 
-    page.locator("nav.teamnav").get_by_role("link", name="Gegevens meenemen").click()
+    page.go_back()
+    page.locator("main ul.hub").get_by_role("link", name="Gegevens meenemen").click()
     page.wait_for_url(f"**{team}export/")
     assert page.get_by_role("link", name="Download voor zorgsoftware (FHIR)").is_visible()
     visit.check("export")

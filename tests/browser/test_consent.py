@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_pages import DESKTOP, PHONE, WIDTHS, Visit, log_in, open_johans_team
+from tests.browser.test_pages import DESKTOP, PHONE, Visit, WIDTHS, log_in, open_johans_team, open_privacy_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_karim_gives_jef_the_wishes_and_takes_them_back(new_page, screens, size)
     visit = Visit(page, "karim-consent", screens)
     log_in(page, visit, "karim@zorgteam.example")
     team = open_johans_team(page, visit)
-    page.locator("nav.teamnav").get_by_role("link", name="Toestemming").click()
+    open_privacy_page(page, "Toestemming")
     page.wait_for_url(f"**{team}consent/")
     assert page.get_by_role("heading", level=1).inner_text() == "Wie mag wat zien over Johan Peeters"
     table = page.locator("table.consent-matrix")
@@ -68,7 +68,8 @@ def test_jef_sees_what_he_can_see(new_page, screens):
     visit = Visit(page, "jef-consent", screens)
     log_in(page, visit, "jef@zorgteam.example")
     team = open_johans_team(page, visit)
-    assert page.locator("nav.teamnav").get_by_role("link", name="Toestemming").count() == 0
+    page.locator("nav.teamnav").get_by_role("link", name="Privacy").click()
+    assert page.locator("main ul.hub").get_by_role("link", name="Toestemming").count() == 0
     page.goto(f"{team}consent/")
     assert page.get_by_role("heading", level=1).inner_text() == "Wat u kan zien over Johan Peeters"
     shared = page.locator("ul.seen-list > li").filter(has=page.locator(".badge.ok"))

@@ -57,6 +57,13 @@ class Visit:
         assert not self.problems, "\n".join(self.problems)
 
 
+def open_privacy_page(page, name: str) -> None:
+    """The person's-rights pages are reached through "Privacy" in the team menu."""
+    page.locator("nav.teamnav").get_by_role("link", name="Privacy").click()
+    page.wait_for_url("**/privacy")
+    page.locator("main ul.hub").get_by_role("link", name=name).click()
+
+
 def log_in(page, visit: Visit, email: str) -> None:
     page.goto("/login")
     assert page.title().startswith("Aanmelden")
@@ -108,7 +115,7 @@ def test_karim_logs_in_and_walks_through_johans_team(new_page, screens, size):
     assert "Karim El Amrani" in history.first.inner_text()
     visit.check("members")
 
-    page.locator("nav.teamnav").get_by_role("link", name="Wie bekeek wat").click()
+    open_privacy_page(page, "Wie bekeek wat")
     page.wait_for_url(f"**{team}access-log/")
     entries = page.locator("ol.log > li")
     assert entries.filter(has_text="Karim El Amrani").filter(
@@ -133,5 +140,10 @@ def test_jef_sees_the_team_on_his_phone_without_johans_identity_data(new_page, s
     body = page.locator("body").inner_text()
     assert "47.03.12-123.40" not in body and "1947" not in body and "12 maart" not in body
     assert page.locator("nav.teamnav").get_by_role("link", name="Wie bekeek wat").count() == 0
+    page.locator("nav.teamnav").get_by_role("link", name="Privacy").click()
+    assert page.locator("main ul.hub").get_by_role("link", name="Wie bekeek wat").count() == 0
+    assert page.locator("main ul.hub").get_by_role("link", name="Wat u kan zien").count() == 1
+    visit.check("privacy")
+    page.go_back()
     visit.check("overview")
     visit.verify()
