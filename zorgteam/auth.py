@@ -49,7 +49,8 @@ def load_user(user_id: str) -> User | None:
 
 def safe_next(target: str | None) -> str:
     """Only a local path: `next=` never sends anyone to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target \
+            or any(ord(c) < 32 or ord(c) == 127 for c in target):  # a line break cannot go in a Location header
         return url_for("teams.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

@@ -93,16 +93,21 @@ def _crash(error: Exception):
     return error_page(500, reference)
 
 
-def refuse_malformed_version() -> None:
-    """The version an edit form posts back (optimistic locking) is a whole number or empty: anything else is a
-    malformed request, refused here once for every form instead of crashing in int() in each view."""
-    seen = request.form.get("version") if request.method == "POST" else None
+def refuse_malformed_input() -> None:
+    """Refuse, once for every form, what no person types and would otherwise crash deeper down (400):
+    - a NUL character: PostgreSQL cannot store it in text, so it would fail only there, and late;
+    - a version posted back by an edit form (optimistic locking) that is not a whole number."""
+    if request.method != "POST":
+        return
+    if any("\x00" in value for values in request.form.listvalues() for value in values):
+        abort(400)
+    seen = request.form.get("version")
     if seen and not VERSION.fullmatch(seen):
         abort(400)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_malformed_version)
+    app.before_request(refuse_malformed_input)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(DataError, _refused_by_database)
