@@ -1,4 +1,4 @@
-# The two commands: `make run` and `make test` (see README.md). `make bench` comes with its issue.
+# The two commands: `make run` and `make test` (see README.md); `make bench` (and `make soak`) measure (BENCHMARKS.md).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://zt:zt@127.0.0.1:5432/zt_test
 # The compiled English catalog (not committed; built from the .po).
 MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-sqlite test-postgres system-deps
+.PHONY: run test test-sqlite test-postgres system-deps bench soak
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,15 @@ test-sqlite: $(MO)
 test-postgres: $(MO)
 	@echo "== the suite on PostgreSQL"
 	DATABASE_URL=$(TEST_POSTGRES_URL) ZORGTEAM_REQUIRE_BROWSER=1 $(BIN)/pytest
+
+# The benchmark (issue 7): fresh datasets of 1,000 and 10,000 persons (in BENCH_DIR, default /tmp/zorgteam-bench),
+# gunicorn, wrk, a 5-minute soak; writes BENCHMARKS.md and bench/results.json. BENCH_ARGS passes options
+# (.venv/bin/python -m bench.run --help).
+BENCH_ARGS ?=
+bench: $(VENV)/.installed $(MO)
+	bench/system-deps
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+soak: $(VENV)/.installed $(MO)
+	bench/system-deps
+	$(BIN)/python -m bench.run --only-soak $(BENCH_ARGS)

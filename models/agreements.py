@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
@@ -334,7 +334,10 @@ def owned_by(session, member_ids: list[uuid.UUID]) -> list[Agreement]:
     """The agreements these members own (one user's memberships across teams), open and overdue ones first."""
     if not member_ids:
         return []
-    rows = session.scalars(select(Agreement).where(Agreement.owner_id.in_(member_ids)))
+    # The owners are the caller's own memberships, already loaded: no join for them (a many-to-one lazy load
+    # is answered from the session's identity map).
+    rows = session.scalars(select(Agreement).where(Agreement.owner_id.in_(member_ids))
+                           .options(lazyload(Agreement.owner)))
     return sorted(rows, key=sort_key)
 
 

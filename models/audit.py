@@ -7,8 +7,8 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, LargeBinary, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
 
@@ -75,17 +75,31 @@ def _head(session) -> AuditHead:
 
 
 def append(session, key: bytes, **fields) -> AuditEvent:
-    """Add an event at the end of the chain (in the caller's transaction: it commits with the change it records)."""
+    """Add an event to the chain in the caller's transaction: it commits with the change it records.
+
+    The event takes its place in the chain (sequence number, MAC) when the session flushes, so the chain's
+    head is locked only from then until the commit, not for the whole request."""
     context = session.info.get("request_context", {})
     fields.setdefault("outcome", "ok")  # the column default comes too late: the MAC must cover what is stored
+    event = AuditEvent(at=utcnow().replace(microsecond=0), ip=context.get("ip"),
+                       request_id=context.get("request_id"), **fields)
+    session.info.setdefault("audit_pending", []).append((key, event))
+    session.add(event)
+    return event
+
+
+@event.listens_for(Session, "before_flush")  # every session: an event is never stored outside the chain
+def _chain_pending(session, _flush_context, _instances) -> None:
+    """Give the events added since the last flush their sequence numbers and MACs, in the order they were added."""
+    pending = [(key, e) for key, e in session.info.pop("audit_pending", ()) if e in session.new]
+    if not pending:
+        return
     with session.no_autoflush:
         head = _head(session)
-        event = AuditEvent(seq=head.seq + 1, at=utcnow().replace(microsecond=0),
-                           ip=context.get("ip"), request_id=context.get("request_id"), **fields)
-        event.mac = chain_mac(key, head.mac, event)
-        head.seq, head.mac = event.seq, event.mac
-        session.add(event)
-    return event
+        for key, entry in pending:
+            entry.seq = head.seq + 1
+            entry.mac = chain_mac(key, head.mac, entry)
+            head.seq, head.mac = entry.seq, entry.mac
 
 
 def verify(session, key: bytes) -> int | None:

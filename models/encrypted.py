@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, LargeBinary, event, inspect
 from sqlalchemy.orm import Session, mapped_column, object_session
 
-from models.crypto import PENDING, Place, Vault
+from models.crypto import HEADER, PENDING, Place, Vault
 
 
 class Codec:
@@ -75,10 +75,16 @@ class Encrypted:
 
     def __set_name__(self, owner, name):
         self.name = name
+        self.columns = {}  # the column name behind this attribute, by class (looked up once)
+
+    def column(self, cls) -> str:
+        name = self.columns.get(cls)
+        if name is None:
+            name = self.columns[cls] = inspect(cls).attrs[self.column_attr].columns[0].name
+        return name
 
     def place(self, obj) -> Place:
-        column = inspect(type(obj)).attrs[self.column_attr].columns[0].name
-        return Place(obj.__tablename__, column, obj.id, obj.encryption_subject())
+        return Place(obj.__tablename__, self.column(type(obj)), obj.id, obj.encryption_subject())
 
     def __get__(self, obj, owner=None):
         if obj is None:
@@ -93,7 +99,9 @@ class Encrypted:
         if cached is not None and cached[0] is stored:
             return cached[1]
         session = object_session(obj)
-        value = self.codec.decode(vault_of(session).decrypt(session, self.place(obj), stored))
+        vault = vault_of(session)
+        value = self.codec.decode(vault.decrypt(session, self.place(obj), stored,
+                                                warm=lambda: warm_keys(session, vault)))
         obj.__dict__["_zt_plain"][self.name] = (stored, value)
         return value
 
@@ -123,6 +131,18 @@ class PersonData:
 @functools.cache
 def encrypted_attributes(cls) -> list[Encrypted]:
     return [v for k in dir(cls) if isinstance(v := getattr(cls, k, None), Encrypted)]
+
+
+def warm_keys(session, vault: Vault) -> None:
+    """Load, together, the data keys of every encrypted value the session holds (the first value a page
+    decrypts brings the keys of all the rows it loaded: no query per person)."""
+    wanted = set()
+    for obj in list(session.identity_map.values()):
+        for attr in encrypted_attributes(type(obj)):
+            stored = obj.__dict__.get(attr.column_attr)
+            if stored is not None and len(stored) > 17 and stored[:1] == HEADER:
+                wanted.add(uuid.UUID(bytes=bytes(stored[1:17])))
+    vault.load_keys(session, wanted)
 
 
 def _seal_pending(session: Session, flush_context, instances) -> None:

@@ -110,8 +110,9 @@ def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member |
     member = session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id,
                                                  _active_clause()))
     if member is not None:
-        member.held = frozenset(session.scalars(select(DesignationRecord.kind).where(
-            DesignationRecord.member_id == member.id, DesignationRecord.ended_at.is_(None))))
+        member.held = frozenset(session.scalars(select(DesignationRecord.kind).where(  # team_id: its index
+            DesignationRecord.team_id == team_id, DesignationRecord.member_id == member.id,
+            DesignationRecord.ended_at.is_(None))))
     return member
 
 

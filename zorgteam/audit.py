@@ -44,6 +44,7 @@ def describe(event: AuditEvent, members_by_user: dict) -> dict:
 def access_log(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, category="access-log")
+    db.flush()  # the list shows this read too (a GET does not autoflush)
     events = db.scalars(select(AuditEvent).where(AuditEvent.team_id == team.id)
                         .order_by(AuditEvent.seq.desc()).limit(PAGE))
     members = db.scalars(select(Member).where(Member.team_id == team.id, Member.user_id.is_not(None)))

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 import config
-from models import demo
+from models import demo, demo_scale
 from models.users import PasswordRejected, User, find_user
 
 
@@ -45,7 +45,15 @@ def demo_command(reset: bool, if_empty: bool, scale: int):
         loaded = demo.load(session)
     click.echo("Demo loaded." if loaded else "Demo was already there.")
     if scale:
-        raise click.ClickException("--scale is not built yet (issue 7).")
+        _scale(db, scale)
+
+
+def _scale(db, count: int) -> None:
+    """Add `count` synthetic care teams in batches, with a progress bar (models/demo_scale.py)."""
+    with click.progressbar(length=count, label="Synthetic care teams", show_pos=True) as bar:
+        rows = demo_scale.load(db.session, db.vault, count, progress=bar.update)
+    click.echo(f"{count} synthetic care team(s) added ({rows} rows); the coordinator is "
+               f"{demo_scale.COORDINATOR_EMAIL} (password {demo_scale.PASSWORD}).")
 
 
 @click.command("create-user")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextvars import ContextVar
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import create_engine, event
@@ -15,6 +16,8 @@ from models.revisions import install as install_revisions
 from zorgteam.errors import unavailable
 
 log = logging.getLogger(__name__)
+READS_FIRST = ("GET", "HEAD", "OPTIONS")  # change nothing but the audit trail and the login session
+_reading: ContextVar[bool] = ContextVar("zorgteam_reading", default=False)
 
 
 class Database:
@@ -28,6 +31,7 @@ class Database:
     def bind(self, bind, **options) -> None:
         """Make sessions on `bind` (tests pass a connection in an outer transaction and savepoint options)."""
         self.factory = sessionmaker(bind, expire_on_commit=False, **options)
+        self.owns_transactions = bind is self.engine and self.engine.dialect.name == "sqlite"
         install_encryption(self.factory)
         install_revisions(self.factory)
 
@@ -47,8 +51,19 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def _sqlite_begin(connection):
     # IMMEDIATE takes the write lock at the start: almost every request appends to the audit trail, and a
-    # deferred transaction that read first could not upgrade once another writer committed.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # deferred transaction that read first could not upgrade once another writer committed. A GET reads in a
+    # deferred transaction instead, so GETs run side by side, and takes the lock only for its writes (_relock).
+    connection.exec_driver_sql("BEGIN" if _reading.get() else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush", insert=True)  # first: the audit trail then reads its head anew
+def _relock(session: Session, _flush_context, _instances) -> None:
+    """SQLite, a GET about to write (its audit entries, its login session, a read marker, kept pending without
+    autoflush until the commit or an explicit flush): end the read snapshot and take the write lock."""
+    if session.info.pop("reads_first", False):
+        connection = session.connection()
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str):
@@ -72,7 +87,11 @@ def _tag_request() -> None:
 def get_session() -> Session:
     """The request's session, created on first use."""
     if "db" not in g:
-        g.db = current_app.extensions["zorgteam.db"].session()
+        database = current_app.extensions["zorgteam.db"]
+        reading = request.method in READS_FIRST
+        _reading.set(reading)
+        g.db = database.session(autoflush=not reading)
+        g.db.info["reads_first"] = reading and database.owns_transactions
         g.db.info["request_context"] = {"ip": request.remote_addr, "request_id": _request_id()}
     return g.db
 
@@ -97,11 +116,13 @@ def _finish(response):
         return unavailable()  # a Response, secured here: the other after_request hooks have already run
     finally:
         session.close()
+        _reading.set(False)
     return response
 
 
 def _close(_exc):
     session = g.pop("db", None)
+    _reading.set(False)
     if session is not None:
         session.rollback()
         session.close()

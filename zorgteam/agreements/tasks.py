@@ -12,7 +12,7 @@ from models import agreements as domain
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.agreements.forms import ActionForm
 from zorgteam.agreements.texts import done_day
-from zorgteam.agreements.views import rows_for
+from zorgteam.agreements.views import rows_for_each
 from zorgteam.db import get_session
 
 bp = Blueprint("tasks", __name__, url_prefix="/my")
@@ -33,9 +33,11 @@ def done_on(row) -> date | None:
 def index():
     db = get_session()
     memberships = _memberships(db)
-    owned = domain.owned_by(db, [m.id for m in memberships])
+    owned = {}
+    for agreement in domain.owned_by(db, [m.id for m in memberships]):
+        owned.setdefault(agreement.owner_id, []).append(agreement)
     by_team = {m.team_id: m for m in memberships}
-    rows = sorted((row for m in memberships for row in rows_for(db, m, [a for a in owned if a.owner_id == m.id])),
+    rows = sorted(rows_for_each(db, [(m, owned.get(m.id, [])) for m in memberships]),
                   key=lambda row: domain.sort_key(row.agreement))
     since = date.today() - RECENT
     todo = [r for r in rows if r.agreement.is_open]
@@ -43,6 +45,7 @@ def index():
     for member in {by_team[r.agreement.team_id] for r in rows}:
         audit.record(db, member, "read", team=member.team, category="agreements")
     several = len(by_team) > 1
-    names = {m.team_id: m.team.person.full_name for m in memberships} if several else {}
+    shown = {r.agreement.team_id for r in todo + finished}
+    names = {m.team_id: m.team.person.full_name for m in memberships if m.team_id in shown} if several else {}
     return render_template("agreements/tasks.html", todo=todo, finished=finished, form=ActionForm(),
                            team_names=names, today=date.today())

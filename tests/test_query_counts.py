@@ -1,0 +1,86 @@
+"""Query counts: the busiest pages issue the same number of SQL statements whatever the number of teams a user is
+in, or of teams in the database (no N+1). Counted, not timed: nothing here depends on the machine's speed.
+
+The extra teams come from the benchmark's generator (models/demo_scale.py) with Karim as their coordinator, so each
+has the full set: ten members, goals, meetings, agreements he owns, shared information, consent.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from models import DataKey, demo_scale
+from models.calendar import issue_feed
+from tests.conftest import login
+
+PAGES = ("overview", "my teams", "goals page", "my tasks", "calendar feed")
+
+
+@pytest.fixture
+def count_statements(database):
+    """`count(client, path)`: the SQL statements one GET issues, in a settled login session (the first page
+    after login stores the session's CSRF token) and with no data key cached (so a page that unwrapped one key
+    per person would show it); the answer must be 200."""
+    def count(client, path: str) -> int:
+        client.get(path)
+        database.vault.forget(list(database.vault._ciphers))
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+        event.listen(database.engine, "before_cursor_execute", seen)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", seen)
+        assert response.status_code == 200, path
+        return len(statements)
+    return count
+
+
+def _add_teams(db, user, count: int) -> None:
+    plan = demo_scale.prepare(db, coordinator=user, joins=count)
+    demo_scale.load_batch(db, db.info["vault"], plan, plan.serial, count)
+    db.commit()
+
+
+def _paths(world, feed: str) -> dict[str, str]:
+    team = world.johan_team.id
+    return {"overview": f"/teams/{team}/", "my teams": "/teams/", "goals page": f"/teams/{team}/goals/",
+            "my tasks": "/my/tasks", "calendar feed": f"/calendar/{feed}.ics"}
+
+
+def _counts(client, count_statements, paths) -> dict[str, int]:
+    return {name: count_statements(client, path) for name, path in paths.items()}
+
+
+def test_pages_issue_as_many_queries_with_three_more_teams(client, db, world, count_statements):
+    karim = world.user("karim")
+    paths = _paths(world, issue_feed(db, karim))
+    db.commit()
+    login(client, db, karim)
+    before = _counts(client, count_statements, paths)
+    _add_teams(db, karim, 3)
+    assert len(client.get("/teams/").get_data(as_text=True).split('class="card"')) == 5  # Johan's and three more
+    after = _counts(client, count_statements, paths)
+    assert after == before
+
+
+def test_the_generator_builds_full_teams(db, world):
+    karim = world.user("karim")
+    before = db.scalar(select(DataKey.id).order_by(DataKey.id).limit(1))
+    _add_teams(db, karim, 2)
+    from models import Agreement, CareGoal, ConsentGrant, LifeGoal, Meeting, Member
+    from models.members import teams_of
+
+    teams = [t for t in teams_of(db, karim.id) if t.id != world.johan_team.id]
+    assert len(teams) == 2 and before is not None
+    for team in teams:
+        members = db.scalars(select(Member).where(Member.team_id == team.id)).all()
+        assert len(members) == 10 and team.person.full_name  # the name decrypts under the person's own key
+        assert len(db.scalars(select(LifeGoal).where(LifeGoal.team_id == team.id)).all()) == 2
+        assert len(db.scalars(select(CareGoal).where(CareGoal.team_id == team.id)).all()) == 3
+        assert len(db.scalars(select(Meeting).where(Meeting.team_id == team.id)).all()) == 3
+        assert len(db.scalars(select(Agreement).where(Agreement.team_id == team.id)).all()) == 20
+        assert db.scalars(select(ConsentGrant).where(ConsentGrant.team_id == team.id)).first() is not None
+        assert {a.what for a in db.scalars(select(Agreement).where(Agreement.team_id == team.id))}
