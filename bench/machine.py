@@ -28,14 +28,17 @@ def load_average() -> tuple[float, float, float]:
 
 
 def busiest(skip_pids: set[int] = frozenset(), count: int = 6) -> list[str]:
-    """The processes using most CPU right now (ps's lifetime average), other than our own."""
-    out = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    """The processes using most CPU over the next second (top's second frame), other than our own."""
+    out = subprocess.run(["top", "-b", "-c", "-n", "2", "-d", "1", "-w", "250", "-o", "%CPU"],
+                         capture_output=True, text=True).stdout
+    frame = out.split("\ntop - ")[-1].splitlines()
+    header = next((n for n, line in enumerate(frame) if line.lstrip().startswith("PID")), len(frame))
     found = []
-    for line in out.splitlines()[1:]:
-        pid, cpu, args = line.split(None, 2)
-        if int(pid) in skip_pids or float(cpu) < 5:
+    for line in frame[header + 1:]:
+        fields = line.split(None, 11)
+        if len(fields) < 12 or int(fields[0]) in skip_pids or float(fields[8]) < 5:
             continue
-        found.append(f"{float(cpu):.0f}% {args[:90]}")
+        found.append(f"{float(fields[8]):.0f}% {fields[11][:90]}")
     return found[:count]
 
 
@@ -43,4 +46,5 @@ def describe() -> dict:
     return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(),
             "cpu": _cpu_model(), "ram_gib": round(_ram_gib(), 1), "kernel": platform.release(),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "load_before": load_average(), "others_before": busiest({os.getpid()})}
+            "load_before": load_average(), "others_before": busiest({os.getpid()}),
+            "others_method": "top, CPU share over one second"}

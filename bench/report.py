@@ -11,6 +11,7 @@ REASONS = {
     "rotate": "see 'Where the time goes' below",
     "soak": "see the soak section",
 }
+OLD_METHOD = "ps, CPU share averaged over each process's life"
 PAGE_TARGETS = {  # page: (minimum share of the ceiling's requests/s, p99 limit in ms)
     "team overview": (0.25, 50), "my teams": (None, 100), "goals page": (None, None), "my tasks": (None, None),
     "calendar feed": (None, 100),
@@ -29,7 +30,7 @@ def _machine(m: dict) -> list[str]:
             f"Python {m['python']}, SQLite {m['sqlite']}.",
             f"- Load average before: {', '.join(f'{x:.1f}' for x in m['load_before'])}; after: "
             f"{', '.join(f'{x:.1f}' for x in m.get('load_after', ()))}.",
-            f"- Other processes on the machine when it started (ps, CPU share over their life): {others}.",
+            f"- Other processes on the machine when it started ({m.get('others_method', OLD_METHOD)}): {others}.",
             f"- ... and when it ended: {'; '.join(m.get('others_after', [])) or 'nothing else over 5 % CPU'}."]
 
 
@@ -48,11 +49,12 @@ def _pages(bench: dict) -> list[str]:
         target = " and ".join(filter(None, [f">= {share} of ceiling" if share else "",
                                             f"p99 < {p99} ms" if p99 else ""])) or "-"
         ok = all(checks) and r["errors"] == 0 if checks else None
-        rows.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps'] / ceiling:.2f} | "
+        rows.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps'] / ceiling:.3f} | "
                     f"{r['errors']} | {target} | {verdict(ok, name)} |")
     c = bench["ceiling"]
+    errors = sum(r["non_2xx_3xx"] + r["socket_errors"] for r in c.values())
     rows.append(f"| *ceiling: bare Flask \"hello\"* | {ceiling:.0f} | {c['before']['p50']:.1f} | "
-                f"{c['before']['p99']:.1f} | 1.00 | {c['before']['errors'] + c['after']['errors']} | - | "
+                f"{c['before']['p99']:.1f} | 1.00 | {errors} | - | "
                 f"before {c['before']['rps']:.0f}, after {c['after']['rps']:.0f} req/s |")
     return rows
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench import load, machine, queries, report
-from bench.dataset import FLASK, ROOT, Dataset, build, make_app
+from bench.dataset import FLASK, ROOT, Dataset, build, credentials, make_app
 from bench.server import Server, peak_mib
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -29,6 +29,8 @@ def dataset(root: Path, persons: int, reuse: bool) -> Dataset:
     found = Dataset.open(root) if reuse else None
     if found is not None and found.persons == persons:
         log(f"  reusing the dataset in {root}")
+        credentials(found)  # a fresh login session: the old one may have timed out
+        found.save()
         return found
     return build(root, persons, log)
 
@@ -53,7 +55,7 @@ def ceiling(data: Dataset, seconds: int, wrk_log: Path) -> dict:
     with Server("bench.hello:app", serve_env(data), data.root / "gunicorn-hello.log") as server:
         load.run(server.url, ["GET /"], seconds=3)
         result = load.run(server.url, ["GET /"], seconds=seconds, log_path=wrk_log)
-        return {**vars(result), "peak_mib": peak_mib(server)}
+        return vars(result) | {"errors": result.errors, "peak_mib": peak_mib(server)}
 
 
 def drive_pages(data: Dataset, seconds: int, wrk_log: Path) -> dict:
@@ -73,11 +75,12 @@ def drive_pages(data: Dataset, seconds: int, wrk_log: Path) -> dict:
 def timed_command(data: Dataset, *args: str) -> dict:
     """A CLI command run in-process (the command's own time) and as a fresh process (with start-up)."""
     app = make_app(data)
-    started = time.perf_counter()
-    result = app.test_cli_runner().invoke(args=list(args))
-    inside = time.perf_counter() - started
+    with app.app_context():  # as the flask command gives every command
+        started = time.perf_counter()
+        result = app.test_cli_runner().invoke(args=list(args))
+        inside = time.perf_counter() - started
     if result.exit_code != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {result.output[-2000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed: {result.output[-2000:]}") from result.exception
     app.extensions["zorgteam.db"].engine.dispose()
     started = time.perf_counter()
     subprocess.run(FLASK + list(args), cwd=ROOT, env=data.env(), check=True, capture_output=True)
