@@ -7,6 +7,7 @@ Tampering needs the append-only triggers gone, so it happens only on throwaway c
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 import config
 from models import AuditEvent, Keyring, Member, User, demo
-from models.audit import verify
+from models.audit import record, verify
 from models.encrypted import vault_of
 from tests.conftest import login
 from zorgteam import create_app
@@ -307,3 +308,23 @@ def test_a_refusal_and_a_hand_over_read_in_plain_words(login_as, world, db):
     page = login_as("maria").get(_url(world.johan_team, "access-log/")).get_data(as_text=True)
     assert "Tom Wouters (thuisverpleegkundige) kreeg geen toegang tot wie de gegevens bekeek" in page
     assert "Karim El Amrani (maatschappelijk werker) droeg een rol over: vertrouwenspersoon" in page
+
+
+def test_older_entries_of_the_access_log_are_a_page_further(login_as, world, db):
+    client = login_as("johan")
+    for _ in range(PAGE + 5):
+        record(db, world.member("tom"), "read", team=world.johan_team, category="medication")
+    db.commit()
+    first = client.get(_url(world.johan_team, "access-log/")).get_data(as_text=True)
+    link = re.search(r'href="([^"]*access-log/\?before=(\d+))"', first)
+    assert link, "no link to older entries"
+    older = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    count = older.split('<ol class="list log"')[1].split("</ol>")[0].count("<li>")
+    total = db.scalar(select(func.count()).where(AuditEvent.team_id == world.johan_team.id))
+    assert count == min(PAGE, total - PAGE - 1)  # the second page's own read is newer than the first page
+    assert "Naar de nieuwste" in older
+
+
+def test_a_bad_page_marker_shows_the_newest(login_as, world):
+    page = login_as("johan").get(_url(world.johan_team, "access-log/?before=abc"))
+    assert page.status_code == 200 and "Naar de nieuwste" not in page.get_data(as_text=True)

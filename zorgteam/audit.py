@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from sqlalchemy import select
 
 from models import AuditEvent, Member, audit
@@ -40,17 +40,27 @@ def describe(event: AuditEvent, members_by_user: dict) -> dict:
             "outcome": event.outcome}
 
 
+def _older_than() -> int | None:
+    """The page to show: entries before this sequence number (None: the newest)."""
+    raw = request.args.get("before", "")
+    return int(raw) if raw.isdigit() else None
+
+
 @bp.route("/access-log/", access=Permission.ACCESS_LOG_VIEW)
 def access_log(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, category="access-log")
     db.flush()  # the list shows this read too (a GET does not autoflush)
-    events = db.scalars(select(AuditEvent).where(AuditEvent.team_id == team.id)
-                        .order_by(AuditEvent.seq.desc()).limit(PAGE))
+    query = select(AuditEvent).where(AuditEvent.team_id == team.id)
+    before = _older_than()
+    if before is not None:
+        query = query.where(AuditEvent.seq < before)
+    events = list(db.scalars(query.order_by(AuditEvent.seq.desc()).limit(PAGE + 1)))
     members = db.scalars(select(Member).where(Member.team_id == team.id, Member.user_id.is_not(None)))
     by_user = {m.user_id: m for m in members}
-    return render_template("audit/access_log.html", team=team, member=member,
-                           entries=[describe(e, by_user) for e in events])
+    older = events[PAGE - 1].seq if len(events) > PAGE else None
+    return render_template("audit/access_log.html", team=team, member=member, older=older,
+                           entries=[describe(e, by_user) for e in events[:PAGE]], paged=before is not None)
 
 
 @click.command("verify")
