@@ -116,6 +116,12 @@ def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member |
     return member
 
 
+def account_addresses(session, members) -> list[str]:
+    """The login e-mail addresses of those of `members` who have an account (where notices go)."""
+    ids = [m.user_id for m in members if m.user_id is not None]
+    return list(session.scalars(select(User.email).where(User.id.in_(ids)))) if ids else []
+
+
 def teams_of(session, user_id: uuid.UUID) -> list[CareTeam]:
     """The teams the user is an active member of."""
     query = select(CareTeam).join(Member, Member.team_id == CareTeam.id).where(

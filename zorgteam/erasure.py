@@ -4,7 +4,6 @@ Glossary: wissen (erase), bewaartermijn (retention period).
 """
 from __future__ import annotations
 
-import logging
 import uuid
 
 import click
@@ -23,7 +22,6 @@ from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 
-log = logging.getLogger(__name__)
 bp = Blueprint("erasure", __name__, url_prefix="/teams/<team_id>")
 CONFIRM_WORD = "WISSEN"
 FORCE_PHRASE = "ERASE DESPITE RETENTION"
@@ -46,14 +44,7 @@ def tell_members(result: Erasure) -> int:
     In Dutch, the team's language (the command line has no request to take a language from)."""
     with force_locale("nl"):
         subject, body = _("Een zorgteam werd gewist"), _notice(result)
-    sent = 0
-    for address in result.notify:
-        try:
-            mail.send(address, subject, body)
-            sent += 1
-        except mail.MailFailed:
-            log.warning("an erasure notice could not be sent")
-    return sent
+    return len(result.notify) - mail.send_each(result.notify, subject, body)
 
 
 def _notice(result: Erasure) -> str:

@@ -1,6 +1,7 @@
 """Outgoing mail: over SMTP when ZORGTEAM_SMTP_URL is set, otherwise into instance/outbox/ as .eml files."""
 from __future__ import annotations
 
+import logging
 import smtplib
 import uuid
 from email.message import EmailMessage
@@ -9,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+log = logging.getLogger(__name__)
 SENDER = "Zorgteam <no-reply@zorgteam.example>"
 
 
@@ -62,3 +64,15 @@ def deliver(message: EmailMessage) -> None:
         return
     settings.outbox.mkdir(parents=True, exist_ok=True)
     (settings.outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+
+
+def send_each(addresses, subject: str, body: str) -> int:
+    """Send the same notice to each address; a refused one is logged, never fatal. Returns how many failed."""
+    failed = 0
+    for address in addresses:
+        try:
+            send(address, subject, body)
+        except MailFailed:
+            log.warning("a notice could not be sent")
+            failed += 1
+    return failed

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from models import User, audit
+from models import audit
 from models.consent import visible_categories
+from models.members import account_addresses
 from models.messages import (MAX_LENGTH, Message, MessageRule, mark_read, post_message, read_marker, recipients,
                              thread_for, unread_count)
 from models.permissions import PROFESSIONAL_ROLES, Permission
@@ -82,14 +83,8 @@ def _tell(db, team, message: Message) -> bool:
     subject = _("Nieuw bericht in het zorgteam van %(initials)s", initials=initials)
     body = _("Er is een nieuw bericht in het zorgteam van %(initials)s.\n\nLees het hier:\n%(link)s\n",
              initials=initials, link=link)
-    users = [m.user_id for m in recipients(db, team, message.audience, exclude=message.author_id)]
-    delivered = True
-    for address in db.scalars(select(User.email).where(User.id.in_(users))) if users else []:
-        try:
-            mail.send(address, subject, body)
-        except mail.MailFailed:
-            delivered = False
-    return delivered
+    members = recipients(db, team, message.audience, exclude=message.author_id)
+    return mail.send_each(account_addresses(db, members), subject, body) == 0
 
 
 @bp.route("/", methods=["POST"], access=Permission.MESSAGES_POST)

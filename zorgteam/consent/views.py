@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from models import Member, audit
 from models.consent import CATEGORIES, ConsentRule, consent_history, grants_of, speaks_for_person, visible_categories
-from models.members import team_members
+from models.members import account_addresses, team_members
 from models.permissions import Permission
-from models.users import User
 from zorgteam import mail
 from zorgteam.access import Blueprint, team_child
 from zorgteam.consent.forms import ConsentForm, MemberConsentForm, field_key
@@ -76,15 +75,7 @@ def _tell(db, team, members: list[Member]) -> bool:
     subject = _("Wat u kan zien in het zorgteam van %(initials)s is gewijzigd", initials=initials)
     body = _("Wat u kan zien in het zorgteam van %(initials)s is gewijzigd.\n\nBekijk het hier:\n%(link)s\n",
              initials=initials, link=link)
-    delivered = True
-    for member in members:
-        user = db.get(User, member.user_id) if member.user_id else None
-        try:
-            if user is not None:
-                mail.send(user.email, subject, body)
-        except mail.MailFailed:
-            delivered = False
-    return delivered
+    return mail.send_each(account_addresses(db, members), subject, body) == 0
 
 
 def _save(db, team, actor, changes, form) -> None:

@@ -1,32 +1,20 @@
 """Mails about shared information, never with its content: a transition in the journal, a medication problem."""
 from __future__ import annotations
 
-import logging
-
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import Member, User
+from models import Member
 from models.consent import may_see
+from models.members import account_addresses
 from models.info import TRANSITIONS
 from zorgteam import mail
 
-log = logging.getLogger(__name__)
-
 
 def mail_members(db, members, subject: str, body: str) -> int:
-    """Mail each member with an account; a mail server that is down is logged, never fatal. Returns the count."""
-    ids = [m.user_id for m in members if m.user_id is not None]
-    addresses = db.scalars(select(User.email).where(User.id.in_(ids))).all() if ids else []
-    sent = 0
-    for address in addresses:
-        try:
-            mail.send(address, subject, body)
-            sent += 1
-        except mail.MailFailed:
-            log.warning("a notification could not be sent")
-    return sent
+    """Mail each member with an account; returns how many could not be mailed."""
+    return mail.send_each(account_addresses(db, members), subject, body)
 
 
 def _link(endpoint: str, **values) -> str:
