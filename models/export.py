@@ -31,7 +31,7 @@ from models.meetings.planning import visible_agenda
 from models.meetings.records import Feedback, Invitee, Meeting
 from models.meetings.reminders import SentReminder
 from models.members import Member
-from models.messages import Message, MessageRead
+from models.messages import Message, MessageRead, hidden_kinds
 from models.people import Person
 from models.revisions import Restriction, Revision
 from models.permissions import PROFESSIONAL_ROLES, Permission
@@ -40,8 +40,6 @@ from models.teams import CareTeam, DesignationRecord
 FORMATS = ("json", "fhir")
 FORMAT = "zorgteam-export"
 VERSION = 1
-# Messages that carry the content of a category (zorgteam/messages.py CATEGORY_OF_KIND): only with its consent.
-MESSAGE_CATEGORIES = {"medication-problem": "medication"}
 # Columns left out, and why: a blind index is a keyed hash for look-ups, not information about the person; the
 # audit trail's network details and chain codes concern the system and whoever looked, not the person.
 OMITTED = {"persons": frozenset({"insz_index"}),
@@ -120,8 +118,7 @@ def _message_for(reader: Reader, message: Message) -> bool:
     """As in the thread: professionals-only messages reach professionals and their own author; a reported
     medication problem only whoever may see the medication."""
     viewer = reader.viewer
-    category = MESSAGE_CATEGORIES.get(message.kind)
-    if category is not None and category not in reader.categories:
+    if message.kind in hidden_kinds(reader.categories):
         return False
     return message.audience == "team" or viewer.role in PROFESSIONAL_ROLES or message.author_id == viewer.id
 

@@ -19,6 +19,8 @@ from models.permissions import PROFESSIONAL_ROLES, Permission
 AUDIENCES = ("team", "professionals")
 KINDS = ("message", "medication-problem", "transition")
 MAX_LENGTH = 4000
+# Messages that carry the content of a category (a reported medication problem): only for whoever may see it.
+CATEGORY_OF_KIND = {"medication-problem": "medication"}
 
 
 class MessageRule(ValueError):
@@ -53,6 +55,11 @@ class MessageRead(UUIDKey, Base):
 
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     read_up_to: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def hidden_kinds(visible_categories) -> set[str]:
+    """The kinds of message that carry a category not in `visible_categories` (the reader's consent)."""
+    return {kind for kind, category in CATEGORY_OF_KIND.items() if category not in visible_categories}
 
 
 def _audience_clause(member):

@@ -13,16 +13,14 @@ from wtforms.validators import DataRequired, Length
 from models import audit
 from models.consent import visible_categories
 from models.members import account_addresses
-from models.messages import (MAX_LENGTH, Message, MessageRule, mark_read, post_message, read_marker, recipients,
-                             thread_for, unread_count)
+from models.messages import (MAX_LENGTH, Message, MessageRule, hidden_kinds, mark_read, post_message, read_marker,
+                             recipients, thread_for, unread_count)
 from models.permissions import PROFESSIONAL_ROLES, Permission
 from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 
 bp = Blueprint("messages", __name__, url_prefix="/teams/<team_id>/messages")
-# Messages that carry the content of a category (a reported medication problem): shown only to whoever may see it.
-CATEGORY_OF_KIND = {"medication-problem": "medication"}
 AUDIENCES = {"team": _l("Het hele zorgteam"),
              "professionals": _l("Alleen de zorgverleners (niet de mantelzorgers en vrijwilligers)")}
 
@@ -34,8 +32,7 @@ class MessageForm(FlaskForm):
 
 
 def _hidden_kinds(db, member) -> set[str]:
-    visible = visible_categories(db, member)
-    return {kind for kind, category in CATEGORY_OF_KIND.items() if category not in visible}
+    return hidden_kinds(visible_categories(db, member))
 
 
 def thread(db, member) -> list[Message]:
