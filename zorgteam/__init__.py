@@ -14,8 +14,6 @@ from zorgteam import (access, accounts, agreements, audit, auth, calendar, carep
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the settings; refuses to start without a proper keyring."""
-    from zorgteam import backup, erasure, keys, revisions  # here: `python -m zorgteam.keys init` must not import itself first
-
     settings = config.load(overrides)
     keyring = Keyring.load(settings.keyring)
     check_keyring_location(settings)
@@ -24,6 +22,14 @@ def create_app(overrides: dict | None = None) -> Flask:
                       SESSION_COOKIE_SECURE=settings.production, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=2 * 1024 * 1024,
                       WTF_CSRF_TIME_LIMIT=None)
+    _install_foundation(app, settings, keyring)
+    _install_pages(app)
+    _install_commands(app)
+    return app
+
+
+def _install_foundation(app: Flask, settings, keyring: Keyring) -> None:
+    """What every request passes through: the database, the session, errors, headers, language, login, access."""
     db.init_app(app, settings.database_url, Vault(keyring))   # first: its commit runs after every other hook
     sessions.init_app(app)
     errors.init_app(app)
@@ -32,21 +38,23 @@ def create_app(overrides: dict | None = None) -> Flask:
     labels.init_app(app)
     auth.init_app(app)
     access.init_app(app)
+
+
+def _install_pages(app: Flask) -> None:
+    """One blueprint (or package) per concept."""
+    from zorgteam import erasure, revisions  # here: `python -m zorgteam.keys init` must not import itself first
     for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, meetings.bp, calendar.bp,
-                      consent.bp, careplan.bp, privacy.bp):
+                      consent.bp, careplan.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(in_privacy_section=privacy.in_section)
-    info.init_app(app)
-    messages.init_app(app)
-    agreements.init_app(app)
-    export.init_app(app)
-    cli.init_app(app)
-    keys.init_app(app)
-    erasure.init_app(app)
-    backup.init_app(app)
-    revisions.init_app(app)
-    audit.init_app(app)
-    return app
+    for concept in (privacy, info, messages, agreements, export, erasure, revisions):
+        concept.init_app(app)
+
+
+def _install_commands(app: Flask) -> None:
+    """`flask --app app ...`: db, demo, create-user, audit, keys, backup, notify and the person's rights."""
+    from zorgteam import backup, keys  # see _install_pages
+    for concept in (cli, keys, backup, audit):
+        concept.init_app(app)
 
 
 def check_keyring_location(settings) -> None:

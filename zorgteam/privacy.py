@@ -2,7 +2,7 @@
 data along and erasure; each link shown only to those who may use it, so the team menu stays short."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Flask, render_template
 
 from models.permissions import Permission
 from zorgteam.access import Blueprint
@@ -19,3 +19,8 @@ def index(team, member):
 
 def in_section(endpoint: str | None) -> bool:
     return bool(endpoint) and endpoint.startswith(SECTIONS)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(in_privacy_section=in_section)
