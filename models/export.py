@@ -31,10 +31,10 @@ from models.meetings.planning import visible_agenda
 from models.meetings.records import Feedback, Invitee, Meeting
 from models.meetings.reminders import SentReminder
 from models.members import Member
-from models.messages import Message, MessageRead, hidden_kinds
+from models.messages import Message, MessageRead, may_read, root_of
 from models.people import Person
 from models.revisions import Restriction, Revision
-from models.permissions import PROFESSIONAL_ROLES, Permission
+from models.permissions import Permission
 from models.teams import CareTeam, DesignationRecord
 
 FORMATS = ("json", "fhir")
@@ -115,12 +115,9 @@ def _shared_with(reader: Reader, item: InfoItem) -> bool:
 
 
 def _message_for(reader: Reader, message: Message) -> bool:
-    """As in the thread: professionals-only messages reach professionals and their own author; a reported
-    medication problem only whoever may see the medication."""
-    viewer = reader.viewer
-    if message.kind in hidden_kinds(reader.categories):
-        return False
-    return message.audience == "team" or viewer.role in PROFESSIONAL_ROLES or message.author_id == viewer.id
+    """As in the thread, decided on its first message: professionals-only messages reach professionals and their
+    author, a direct message its author and recipient; a reported medication problem whoever may see the medication."""
+    return may_read(reader.viewer, root_of(reader.session, message), reader.categories)
 
 
 def _agreement_for(reader: Reader, row) -> bool:

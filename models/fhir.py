@@ -295,9 +295,13 @@ def _held(m: dict, people: list[dict], refs: Refs) -> list:
 
 
 def communications(doc: dict, refs: Refs) -> list[Communication]:
+    """A Communication per message: to the team, or to the one member of a direct message; a reply inResponseTo
+    the first message of its thread."""
     return [Communication(
         id=msg["id"], status="completed", subject=refs.patient, sent=msg["posted_at"],
-        sender=refs.member(msg["author_id"]), recipient=[refs.team],
+        sender=refs.member(msg["author_id"]), recipient=[refs.member(msg["recipient_id"]) or refs.team],
+        inResponseTo=[{"reference": f"urn:uuid:{msg['parent_id']}", "type": "Communication"}]
+        if msg["parent_id"] else None,
         category=[_code("message-kind", msg["kind"]), _code("audience", msg["audience"])],
         payload=[{"contentString": msg["body"]}]) for msg in doc["messages"]]
 

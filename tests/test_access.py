@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import AuditEvent, Base, Keyring, Member
-from models import agreements, goals, info, meetings
+from models import agreements, goals, info, meetings, messages
 from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
@@ -135,10 +135,23 @@ def _meeting_id(world, team):
     return found[0].id
 
 
+def _message_id(world, team):
+    """A message to the whole team (every member reads it, so may reply to it); posted when the team has none."""
+    found = [m for m in messages.thread_for(world.session, _any_member(world, team)) if m.audience == "team"]
+    if not found:
+        found = [messages.post_message(world.session, team, None, "Welkom in het zorgteam.")]
+        world.session.commit()
+    return found[0].id
+
+
+def _any_member(world, team):
+    return world.session.get(Member, _member_id(world, team))
+
+
 # URL argument -> function(world, team) giving the id of a real record of that team.
 RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
              "category": _category, "item_id": _item_id, "meeting_id": _meeting_id,
-             "agreement_id": _agreement_id}
+             "agreement_id": _agreement_id, "message_id": _message_id}
 # Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
 # Agreement routes where, besides the permission, the owner rule decides (403 without): see _owner_allows.

@@ -1,4 +1,5 @@
-"""Canaries: a unique string in every category of Johan's shared information (and in a professionals-only message);
+"""Canaries: a unique string in every category of Johan's shared information (and in a professionals-only message and
+its reply, and in a direct message from Maria to Els and its reply);
 then every demo member requests every GET route they can reach (generated from the app's url_map, so a route added
 later is covered without editing this file) and no response may hold the canary of something they may not see.
 
@@ -20,11 +21,12 @@ from models.calendar import issue_feed
 from models.consent import CATEGORIES, set_grant, visible_categories
 from models.info import SHAPES, add_item, items_of, save_sheet, sheet_of
 from models.members import team_members
-from models.messages import post_message
+from models.messages import post_message, post_reply
 from models.permissions import PROFESSIONAL_ROLES
 from tests.test_access import RESOLVERS, ROUTE_APP, TEAM_ROUTES, Route
 
 MEMBERS = ("johan", "karim", "griet", "els", "tom", "sofie", "lotte", "maria", "an", "jef")
+DIRECT = ("maria", "els")  # the two members of the direct-message canary
 # GET routes outside a team whose arguments are one-time account tokens: they show no data about any person.
 SKIPPED = {"static": "files of the app itself", "accounts.accept_invitation": "an account invitation token",
            "accounts.reset_password": "a password reset token"}
@@ -40,8 +42,8 @@ def _canary(name: str) -> str:
 
 
 def _plant(db, world) -> dict[str, str]:
-    """A canary in every category (sheet and list), in a professionals-only message and in a reported medication
-    problem, and a new meeting whose proposed agenda carries the journal canary. Returns key -> canary."""
+    """A canary in every category (sheet and list), in a professionals-only message and a reply to it, in a direct
+    message from Maria to Els and Els's reply, in a reported medication problem, and a new meeting whose proposed agenda carries the journal canary. Returns key -> canary."""
     team, canaries = world.johan_team, {c: _canary(c) for c in CATEGORIES}
     for category, shape in SHAPES.items():
         if shape.sheet:
@@ -51,7 +53,13 @@ def _plant(db, world) -> dict[str, str]:
         if category in ITEMS:
             add_item(db, team, None, category, ITEMS[category](canaries[category]))
     canaries["message"] = _canary("message")
-    post_message(db, team, world.member("tom"), canaries["message"], audience="professionals")
+    professionals_only = post_message(db, team, world.member("tom"), canaries["message"], audience="professionals")
+    canaries["message-reply"] = _canary("message-reply")
+    post_reply(db, team, world.member("sofie"), professionals_only, canaries["message-reply"])
+    canaries["direct"], canaries["direct-reply"] = _canary("direct"), _canary("direct-reply")
+    question = post_message(db, team, world.member("maria"), canaries["direct"], audience="member",
+                            recipient=world.member("els"))
+    post_reply(db, team, world.member("els"), question, canaries["direct-reply"])
     post_message(db, team, world.member("maria"), f"Probleem met {canaries['medication']}", audience="professionals",
                  kind="medication-problem")
     starts_at = datetime.now(UTC) + timedelta(days=10)
@@ -70,6 +78,9 @@ def _forbidden(db, world, key: str, canaries: dict[str, str]) -> dict[str, str]:
     forbidden = {c: canaries[c] for c in CATEGORIES if c not in visible}
     if member.role not in PROFESSIONAL_ROLES:
         forbidden["message"] = canaries["message"]
+        forbidden["message-reply"] = canaries["message-reply"]
+    if key not in DIRECT:  # a direct message (and its reply) is between Maria and Els, nobody else
+        forbidden["direct"], forbidden["direct-reply"] = canaries["direct"], canaries["direct-reply"]
     return forbidden
 
 

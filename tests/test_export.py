@@ -20,7 +20,7 @@ from models.info import items_of, remove_item, save_sheet, sheet_of
 from models.meetings import give_feedback, meetings_of
 from models.meetings.reminders import SentReminder
 from models.members import load_membership
-from models.messages import mark_read, post_message
+from models.messages import mark_read, post_message, post_reply
 from models.revisions import restrict
 
 SCHEMA = json.loads((ROOT / "docs" / "export-schema.json").read_text())
@@ -77,6 +77,9 @@ def _fill_the_empty_tables(db, world) -> None:
     sheet = sheet_of(db, world.johan_team.id, "condition")
     save_sheet(db, world.johan_team, johan, "condition", {**sheet.data, "meals": "Eet weer beter."}, sheet.version)
     restrict(db, world.johan_team, johan, items_of(db, world.johan_team.id, "contacts")[0])
+    question = post_message(db, world.johan_team, world.member("maria"), "Els, mag Johan vandaag zwemmen?",
+                            audience="member", recipient=world.member("els"))
+    post_reply(db, world.johan_team, world.member("els"), question, "Ja, rustig aan.")
     db.commit()
 
 
@@ -249,3 +252,22 @@ def test_rita_s_export_holds_nothing_of_johan(app, world):
     result = run_cli(app, str(world.rita_team.id))
     assert result.exit_code == 0
     assert "Johan" not in result.output and "Rita" in result.output
+
+
+def test_a_direct_message_is_in_the_downloads_of_the_two_it_is_between_and_in_the_full_record(app, login_as, db,
+                                                                                                 world):
+    """Decided (README): not in the person's own download either, as on his messages page; the formal request
+    (the command line) has it, with its recipient and the reply's parent."""
+    question = post_message(db, world.johan_team, world.member("maria"), "Els, slaapt Johan beter zonder de puf?",
+                            audience="member", recipient=world.member("els"))
+    post_reply(db, world.johan_team, world.member("els"), question, "Probeer het een week.")
+    db.commit()
+    maria = _download(login_as("maria"), world)["messages"]
+    assert [m["body"] for m in maria if m["audience"] == "member"] == [
+        "Els, slaapt Johan beter zonder de puf?", "Probeer het een week."]
+    for key in ("johan", "karim"):
+        assert not any(m["audience"] == "member" for m in _download(login_as(key), world)["messages"]), key
+    full = {m["body"]: m for m in _cli_document(app, world)["messages"]}
+    reply = full["Probeer het een week."]
+    assert full["Els, slaapt Johan beter zonder de puf?"]["recipient_id"] == str(world.member("els").id)
+    assert (reply["parent_id"], reply["recipient_id"]) == (str(question.id), str(world.member("maria").id))

@@ -117,3 +117,21 @@ def test_the_fhir_download_passes_the_same_filter_as_the_json(login_as, world):
     bundle = login_as("maria").get(f"/teams/{world.johan_team.id}/export/record.fhir.json").get_json()
     texts = [p["contentString"] for c in _resources(bundle, "Communication") for p in c["payload"]]
     assert texts and not any("Inhalatietechniek nog onvoldoende" in t for t in texts)
+
+
+def test_a_direct_message_goes_to_its_recipient_and_a_reply_answers_it(app, db, world):
+    from models.messages import post_message, post_reply
+    question = post_message(db, world.johan_team, world.member("maria"), "Mag Johan vandaag zwemmen?",
+                            audience="member", recipient=world.member("els"))
+    answer = post_reply(db, world.johan_team, world.member("els"), question, "Ja, rustig aan.")
+    db.commit()
+    result = run_cli(app, str(world.johan_team.id), "--format", "fhir")
+    bundle = json.loads(result.output)
+    communications = {c["id"]: c for c in _resources(bundle, "Communication")}
+    roles = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    to_els = roles[communications[str(question.id)]["recipient"][0]["reference"]]
+    assert to_els["resourceType"] == "PractitionerRole" and to_els["code"][0]["coding"][0]["code"] == "gp"
+    reply = communications[str(answer.id)]
+    assert reply["inResponseTo"] == [{"reference": f"urn:uuid:{question.id}", "type": "Communication"}]
+    assert roles[reply["recipient"][0]["reference"]]["resourceType"] == "RelatedPerson"  # Maria
+    Bundle.model_validate(bundle)
