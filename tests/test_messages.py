@@ -1,5 +1,6 @@
-"""Team messages: who reads what (professionals-only stays with professionals), posting with an audience, unread
-markers and the count in the team menu, reading marks read and is audited, and mail without any content."""
+"""Team messages: who reads what (professionals-only stays with professionals, a direct message with its two members),
+replies in threads, unread markers and the count in the team menu, reading marks read and is audited, and mail
+without any content to those it is for."""
 from __future__ import annotations
 
 import re
@@ -182,9 +183,8 @@ def test_a_medication_problem_message_reaches_only_those_who_may_see_the_medicat
 
 
 # --- a message to one chosen member, and replies in its thread ------------------------------------------------------
-# Decided (README): a direct message is read by its author and its recipient only; not by the person either (a carer
-# asking the GP something stays between those two, as professional secrecy would have it). The person's complete
-# record, these messages included, comes with a formal request (`export-person` on the command line).
+# Decided (README): a direct message is read by its author and recipient only, not by the person either (professional
+# secrecy); the person's complete record, these included, comes with a formal request (`export-person`).
 
 QUESTION = "Els, mag Johan de Donepezil voortaan bij het ontbijt nemen?"
 ANSWER = "Dat mag, Maria. Ik pas het schema aan."
@@ -200,7 +200,7 @@ def _reply(client, world, message_id, body=ANSWER):
 
 
 def _newest(db):
-    return db.scalars(select(Message).order_by(Message.posted_at.desc()).limit(1)).one()
+    return db.scalars(select(Message).order_by(Message.posted_at.desc()).limit(1)).one()  # the one just posted
 
 
 def test_maria_asks_els_a_question_only_the_two_of_them_read(login_as, db, world, outbox):
@@ -352,7 +352,7 @@ def test_an_empty_or_too_long_reply_is_refused_with_the_form_open(login_as, db, 
 
 @pytest.mark.parametrize("to", ["self", "no account", "ended", "other team", "nonsense"])
 def test_a_direct_message_to_someone_who_cannot_read_it_is_refused(login_as, db, world, outbox, to):
-    team = world.johan_team
+    team, value = world.johan_team, "iedereen"  # "nonsense"
     if to == "self":
         value = str(world.member("maria").id)
     elif to == "no account":
@@ -363,8 +363,6 @@ def test_a_direct_message_to_someone_who_cannot_read_it_is_refused(login_as, db,
         value = str(lotte.id)
     elif to == "other team":
         value = str(world.member("hanne", world.rita_team).id)
-    else:
-        value = "iedereen"
     db.commit()
     response = _post(login_as("maria"), world, "Een vraag.", value)
     assert response.status_code == 422 and "Kies voor wie het bericht is." in _page(response)
@@ -383,11 +381,12 @@ def test_the_form_offers_the_team_the_professionals_and_each_member_with_an_acco
     assert "Alleen wie een account heeft, kan berichten lezen" in page
 
 
-def test_the_domain_refuses_a_direct_message_without_recipient(db, world):
-    with pytest.raises(MessageRule):
-        post_message(db, world.johan_team, world.member("maria"), "Hallo", audience="member")
-    with pytest.raises(MessageRule):
-        post_message(db, world.johan_team, world.member("maria"), "Hallo", recipient=world.member("els"))
+def test_the_domain_refuses_a_direct_message_to_nobody_to_oneself_or_to_another_team(db, world):
+    maria = world.member("maria")
+    for audience, to in (("member", None), ("team", world.member("els")), ("member", maria),
+                         ("member", world.member("hanne", world.rita_team))):
+        with pytest.raises(MessageRule):
+            post_message(db, world.johan_team, maria, "Hallo", audience=audience, recipient=to)
 
 
 def test_the_mail_for_a_direct_message_arrives_over_smtp_for_the_recipient_only(login_as, world, smtp_inbox):  # noqa: F811
