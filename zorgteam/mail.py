@@ -24,7 +24,7 @@ from flask.cli import AppGroup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models import mail_queue
+from models import IntegrityFailure, mail_queue
 from zorgteam.db import get_session
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class MailFailed(Exception):
 
 @dataclass
 class Outcome:
-    """What one delivery run did."""
+    """What one delivery run did: delivered, failed for now (kept), dropped (refused for good, or unreadable)."""
 
     delivered: int = 0
     failed: int = 0
@@ -78,7 +78,8 @@ def send(to: str, subject: str, body: str, session: Session | None = None) -> No
     queue(compose(to, subject, body), session)
 
 
-def send_calendar(to: str, subject: str, body: str, ics: bytes, method: str, session: Session | None = None) -> None:
+def send_calendar(to: str, subject: str, body: str, ics: bytes, method: str,
+                  session: Session | None = None) -> None:
     """Send a calendar invite, update (method REQUEST) or cancellation (CANCEL) that calendar programs import."""
     queue(compose_calendar(to, subject, body, ics, method), session)
 
@@ -140,23 +141,37 @@ def _attempt(claimed) -> tuple[list, list, list]:
     return delivered, failed, dropped
 
 
+def _open(queued) -> tuple[list, list]:
+    """The claimed mails as (id, message); and the ids of those that do not decrypt (tampered with, or sealed
+    under a retired key): they can never be delivered."""
+    readable, broken = [], []
+    for mail in queued:
+        try:
+            readable.append((mail.id, mail.message))
+        except IntegrityFailure:
+            log.error("queued mail %s does not decrypt; dropped", mail.id)
+            broken.append(mail.id)
+    return readable, broken
+
+
 def deliver(ids: list[uuid.UUID] | None = None) -> Outcome:
     """Deliver the queued mail with `ids` (all waiting mail when None), in transactions of its own: claim, then
     talk to the mail server outside any transaction, then remove what was delivered."""
     database = current_app.extensions["zorgteam.db"]
     with database.session() as session:
         with session.begin():
-            claimed = [(mail.id, mail.message) for mail in mail_queue.claim(session, ids)]
-        if not claimed:
+            claimed, broken = _open(mail_queue.claim(session, ids))
+        if not claimed and not broken:
             return Outcome()
         delivered, failed, dropped = _attempt(claimed)
         with session.begin():
-            mail_queue.settle(session, delivered, failed, dropped)
-    return Outcome(len(delivered), len(failed), len(dropped))
+            mail_queue.settle(session, delivered, failed, dropped + broken)
+    return Outcome(len(delivered), len(failed), len(dropped) + len(broken))
 
 
 def _after_commit(session: Session) -> None:
     """The mail this transaction queued is committed now: deliver it. Never raises: the commit has happened."""
+    session.info.pop(OUTCOME, None)
     ids = session.info.pop(QUEUED, None)
     if not ids:
         return
@@ -181,8 +196,8 @@ def deliver_command():
     done = deliver()
     with current_app.extensions["zorgteam.db"].session() as session:
         left = mail_queue.waiting(session)
-    click.echo(f"{done.delivered} mail(s) delivered, {done.failed} failed, {done.dropped} refused for good; "
-               f"{left} waiting.")
+    click.echo(f"{done.delivered} mail(s) delivered, {done.failed} failed (kept for a retry), {done.dropped} "
+               f"dropped (refused for good, or unreadable); {left} waiting.")
     if done.failed:
         raise SystemExit(1)
 
