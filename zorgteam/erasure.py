@@ -118,7 +118,7 @@ def erase_person_command(team_id: uuid.UUID, force: bool):
         _confirm_on_terminal(team, refused)
         result = erase(session, team, None, retention_days=_days(), force=force)
         tell_members(result, session)
-    sent = len(result.notify) - mail.outcome(session).failed
+    sent = mail.outcome(session).delivered
     click.echo(f"Erased: {sum(result.rows.values())} row(s) in {len(result.rows)} table(s), "
                f"{len(result.data_keys)} data key(s) destroyed; {sent} member(s) told by mail.\n"
                "Older backups still hold the person's data key, wrapped under the current key version: run "

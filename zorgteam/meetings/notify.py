@@ -61,9 +61,10 @@ def notify_command():
     with database.session() as session:
         with session.begin(), force_locale("nl"):
             queued = _queue_reminders(session, settings)
-        failed = mail.outcome(session).failed  # delivered after the commit; what failed stays queued
-    click.echo(f"{queued - failed} reminder(s) sent, {failed} failed (kept for the next run).")
+        done = mail.outcome(session)  # delivered after the commit; what failed stays queued
+    click.echo(f"{done.delivered} of {queued} reminder(s) sent, {done.failed} failed (kept for the next run), "
+               f"{done.dropped} refused for good.")
     if retried.delivered or retried.failed:
         click.echo(f"Earlier mail: {retried.delivered} delivered, {retried.failed} still waiting.")
-    if failed or retried.failed:
+    if done.failed or retried.failed:
         raise SystemExit(1)
