@@ -183,7 +183,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended without a commit: its mail is gone with it
+    """The outermost transaction ended: what it queued and did not commit (a rollback) is gone with it."""
+    if transaction.parent is None:
         session.info.pop(QUEUED, None)
 
 
