@@ -8,8 +8,8 @@ from flask import Flask
 import config
 from models import Keyring, KeyringError, Vault
 from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors,
-                      export, goals, headers, i18n, info, labels, meetings, members, messages, privacy, sessions,
-                      teams)
+                      export, goals, headers, i18n, info, labels, mail, meetings, members, messages, privacy,
+                      sessions, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -29,8 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _install_foundation(app: Flask, settings, keyring: Keyring) -> None:
-    """What every request passes through: the database, the session, errors, headers, language, login, access."""
+    """What every request passes through: the database (and the mail sent after its commit), the session, errors,
+    headers, language, login, access."""
     db.init_app(app, settings.database_url, Vault(keyring))   # first: its commit runs after every other hook
+    mail.init_app(app)  # mail queued in a transaction goes out once it commits
     sessions.init_app(app)
     errors.init_app(app)
     headers.init_app(app, settings.production)

@@ -39,12 +39,12 @@ def _days() -> int:
     return current_app.config["ZORGTEAM"].erasure_retention_days
 
 
-def tell_members(result: Erasure) -> int:
-    """Mail the team's members that the team was erased: a reference and the date, no name, no content.
-    In Dutch, the team's language (the command line has no request to take a language from)."""
+def tell_members(result: Erasure, session=None) -> None:
+    """Mail the team's members that the team was erased: a reference and the date, no name, no content; sent
+    once the erasure commits. In Dutch, the team's language (the command line has no request to take one from)."""
     with force_locale("nl"):
         subject, body = _("Een zorgteam werd gewist"), _notice(result)
-    return len(result.notify) - mail.send_each(result.notify, subject, body)
+    mail.send_each(result.notify, subject, body, session)
 
 
 def _notice(result: Erasure) -> str:
@@ -69,8 +69,7 @@ def confirm(team, member):
         return render_template("erasure/confirm.html", team=team, member=member, form=form, refused=None), \
             422 if form.is_submitted() else 200
     result = erase(db, team, member, retention_days=_days())
-    db.commit()  # the erasure is final before anyone is told of it
-    tell_members(result)
+    tell_members(result)  # delivered once the erasure is committed, not before
     flash(_("De gegevens van het zorgteam zijn gewist. De teamleden kregen een e-mail."), "info")
     return redirect(url_for("teams.index"))
 
@@ -118,7 +117,8 @@ def erase_person_command(team_id: uuid.UUID, force: bool):
                 "(you will be asked to confirm).")
         _confirm_on_terminal(team, refused)
         result = erase(session, team, None, retention_days=_days(), force=force)
-    sent = tell_members(result)
+        tell_members(result, session)
+    sent = mail.outcome(session).delivered
     click.echo(f"Erased: {sum(result.rows.values())} row(s) in {len(result.rows)} table(s), "
                f"{len(result.data_keys)} data key(s) destroyed; {sent} member(s) told by mail.\n"
                "Older backups still hold the person's data key, wrapped under the current key version: run "

@@ -1,5 +1,6 @@
 """`flask --app app notify`, for a cron job: reminders to owners of agreements due soon or overdue, and to
-invitees the day before a meeting. Each reminder is recorded once sent, so running it again sends nothing twice.
+invitees the day before a meeting. Each reminder is recorded as sent in the transaction that queues its mail, so
+running it again sends nothing twice; mail that could not be delivered stays queued and is retried by the next run.
 Like every mail, reminders carry no health details: they name the team by the person's initials and link to it."""
 from __future__ import annotations
 
@@ -37,25 +38,33 @@ def _message(session, reminder: Reminder, base_url: str) -> tuple[str, str]:
     return (_("Taak te laat") if overdue else _("Herinnering: taak")) + f" (zorgteam {person.initials})", body
 
 
+def _queue_reminders(session, settings) -> int:
+    """Queue each reminder that is due and record it as sent, in the same transaction: once, or not at all."""
+    queued = 0
+    for reminder in due_reminders(session, soon_days=settings.reminder_due_days,
+                                  meeting_hours=settings.reminder_meeting_hours):
+        address = address_of(session, reminder.member)
+        if address:
+            mail.send(address, *_message(session, reminder, settings.base_url), session=session)
+            mark_sent(session, reminder)
+            queued += 1
+    return queued
+
+
 @bp.cli.command("notify")
 def notify_command():
-    """Mail the reminders that are due now (agreements due soon or overdue; meetings tomorrow), each once."""
+    """Mail the reminders that are due now (agreements due soon or overdue; meetings tomorrow), each once; first
+    retry the mail that earlier runs (or requests) could not deliver."""
     settings = current_app.config["ZORGTEAM"]
     database = current_app.extensions["zorgteam.db"]
-    sent = failed = 0
-    with database.session() as session, session.begin(), force_locale("nl"):
-        for reminder in due_reminders(session, soon_days=settings.reminder_due_days,
-                                      meeting_hours=settings.reminder_meeting_hours):
-            address = address_of(session, reminder.member)
-            if not address:
-                continue
-            try:
-                mail.send(address, *_message(session, reminder, settings.base_url))
-            except mail.MailFailed:
-                failed += 1
-                continue
-            mark_sent(session, reminder)
-            sent += 1
-    click.echo(f"{sent} reminder(s) sent, {failed} failed.")
-    if failed:
+    retried = mail.deliver()
+    with database.session() as session:
+        with session.begin(), force_locale("nl"):
+            queued = _queue_reminders(session, settings)
+        done = mail.outcome(session)  # delivered after the commit; what failed stays queued
+    click.echo(f"{done.delivered} of {queued} reminder(s) sent, {done.failed} failed (kept for the next run), "
+               f"{done.dropped} refused for good.")
+    if retried.delivered or retried.failed:
+        click.echo(f"Earlier mail: {retried.delivered} delivered, {retried.failed} still waiting.")
+    if done.failed or retried.failed:
         raise SystemExit(1)
