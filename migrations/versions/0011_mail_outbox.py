@@ -1,7 +1,7 @@
 """mail queue: outgoing mail written in the transaction of the change it tells about, delivered after the commit
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0011'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
