@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from models import audit
 from models.consent import visible_categories
@@ -19,6 +19,7 @@ from models.permissions import PROFESSIONAL_ROLES, Permission
 from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("messages", __name__, url_prefix="/teams/<team_id>/messages")
 AUDIENCES = {"team": _l("Het hele zorgteam"),
@@ -27,7 +28,7 @@ AUDIENCES = {"team": _l("Het hele zorgteam"),
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Uw bericht"), validators=[DataRequired(_l("Schrijf een bericht.")),
-                                                       Length(max=MAX_LENGTH)])
+                                                       MaxLength(MAX_LENGTH)])
     audience = RadioField(_l("Voor wie?"), choices=list(AUDIENCES.items()), default="team")
 
 
