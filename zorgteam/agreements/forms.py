@@ -63,9 +63,9 @@ class ActionForm(FlaskForm):
 
     def occurrence_named(self) -> dict:
         """complete()'s `occurrence` when the form names one ('' for an agreement without a date)."""
-        if self.occurrence.raw_data is None or not self.occurrence.raw_data:
+        if not self.occurrence.raw_data:
             return {}
         try:
             return {"occurrence": date.fromisoformat(self.occurrence.data) if self.occurrence.data else None}
         except ValueError:
-            return {"occurrence": date.min}  # no date of this agreement: refused as changed
+            return {"occurrence": date.min}  # a date no agreement has: refused as changed meanwhile
