@@ -221,6 +221,15 @@ def _hold(client, world, meeting, **data):
     return client.post(_team_url(world, f"{meeting.id}/{data.pop('_step')}"), data=data)
 
 
+def test_a_decision_due_in_the_past_is_refused_as_the_meeting_date_is(login_as, db, world):
+    client = login_as("karim")
+    meeting = _meeting(db, _plan(client, world, date.today()))
+    refused = _hold(client, world, meeting, _step="decisions", what="Bloed laten prikken", owner="",
+                    due_on=(date.today() - timedelta(days=1)).isoformat(), recurrence="none", care_goal="")
+    assert refused.status_code == 422 and "Deze datum ligt in het verleden." in refused.get_data(as_text=True)
+    assert db.scalars(select(Agreement).where(Agreement.meeting_id == meeting.id)).all() == []
+
+
 def test_holding_a_meeting_ends_in_agreements_evaluations_and_the_next_meeting(login_as, db, world, smtp_inbox):
     client = login_as("karim")
     meeting = _meeting(db, _plan(client, world, date.today()))
