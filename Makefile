@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mails and calendar invites point where `make run` serves (`make run PORT=8000`: http://127.0.0.1:8000),
+# unless ZORGTEAM_BASE_URL is set: then it is the address, as in production (behind a proxy, HOST=0.0.0.0).
+ZORGTEAM_BASE_URL ?= http://$(HOST):$(PORT)
 # The PostgreSQL database the second run of the suite uses; .ci/postgres creates it when it runs the server.
 TEST_POSTGRES_URL ?= postgresql+psycopg://zt:zt@127.0.0.1:5432/zt_test
 
@@ -28,7 +31,7 @@ run: $(VENV)/.installed $(MO)
 	$(BIN)/python -m zorgteam.keys init
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo --if-empty
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	ZORGTEAM_BASE_URL='$(ZORGTEAM_BASE_URL)' $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 system-deps:
 	.ci/system-deps

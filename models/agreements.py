@@ -29,6 +29,14 @@ class AgreementRule(ValueError):
     """An agreement change that is not possible; the message says why, in plain words."""
 
 
+class AlreadyDone(AgreementRule):
+    """A "Klaar" for an occurrence that is already done: a double tap, a form sent again."""
+
+
+class OccurrenceMoved(AgreementRule):
+    """A "Klaar" for an occurrence the agreement no longer has (someone changed its date meanwhile)."""
+
+
 class Agreement(UUIDKey, Versioned, PersonData, Base):
     __tablename__ = "agreements"
     __table_args__ = tuple(c for col in ("what", "remark") for c in encrypted_check(col))
@@ -214,11 +222,27 @@ def _add_months(anchor: date, months: int) -> date:
     return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
 
 
+ANY_OCCURRENCE = object()  # complete() without naming the occurrence: the current one (the demo, scripts)
+
+
+def check_occurrence(session, agreement: Agreement, occurrence: date | None) -> None:
+    """A "Klaar" names the occurrence it ticks off (the due date its page showed): a second tap or a form sent
+    again is refused instead of ticking off next week's occurrence as well."""
+    if agreement.is_open and occurrence == agreement.due_on:
+        return
+    if any(done.occurrence_on == occurrence for done in completions_of(session, agreement)):
+        raise AlreadyDone("Al afgevinkt: deze keer staat al op klaar.")
+    raise OccurrenceMoved("Deze afspraak is intussen gewijzigd. Bekijk ze opnieuw voor u ze afvinkt.")
+
+
 def complete(session, agreement: Agreement, actor: Member | None, *, note: str | None = None,
-             today: date | None = None) -> AgreementCompletion:
+             today: date | None = None, occurrence=ANY_OCCURRENCE) -> AgreementCompletion:
     """Mark it done. A recurring agreement records the occurrence and moves on to its next date (the first one
-    after today, so missed dates do not pile up); a one-off agreement is then done."""
+    after today, so missed dates do not pile up); a one-off agreement is then done. `occurrence`, when given,
+    is the due date the user saw: see check_occurrence."""
     _require_act(actor, agreement)
+    if occurrence is not ANY_OCCURRENCE:
+        check_occurrence(session, agreement, occurrence)
     if not agreement.is_open:
         raise AgreementRule("Deze afspraak is al afgerond of geannuleerd.")
     today = today or date.today()

@@ -284,7 +284,8 @@ def test_matrix(app, login_as, db, world, route, key):
 
 def test_a_member_whose_membership_ended_is_an_outsider(login_as, world):
     lotte = world.member("lotte")
-    assert login_as("karim").post(f"/teams/{world.johan_team.id}/members/{lotte.id}/end").status_code == 302
+    assert login_as("karim").post(f"/teams/{world.johan_team.id}/members/{lotte.id}/end",
+                                  data={"confirm": "yes"}).status_code == 302
     assert login_as("lotte").get(f"/teams/{world.johan_team.id}/").status_code == 404
 
 
@@ -307,7 +308,7 @@ def _valid_posts(world) -> dict:
                                        "discipline": ""}, "create"),
         "change role": (f"members/{jef.id}/edit", {"name": "Jef Claes", "role": "informal_carer",
                                                    "discipline": "", "version": str(jef.version)}, "update"),
-        "end membership": (f"members/{world.member('lotte').id}/end", {}, "delete"),
+        "end membership": (f"members/{world.member('lotte').id}/end", {"confirm": "yes"}, "delete"),
         "hand over designation": ("designations", {"kind": "representative",
                                                    "member_id": str(world.member("an").id)}, "hand-over"),
         "edit person": ("person", {"given_name": "Johan", "family_name": "Peeters-Claes",

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from models import Agreement, AgreementCompletion, AuditEvent, CareGoal
 from models import agreements as domain
 from models import goals
 from models.agreements import AgreementRule, add_agreement
 from models.members import NotAllowed, add_member
+from tests.forms import forms_of
 
 MANAGERS = ("karim", "griet", "els", "tom", "lotte")
 NOT_MANAGERS = ("johan", "maria", "an", "jef")
@@ -448,3 +450,89 @@ def test_the_texts_are_stored_encrypted(db, world):
         AgreementCompletion.__table__.c.note.is_not(None))).scalars().all()
     assert raw and all(b"Weekdoos" not in value for value in raw)
     assert notes and all(b"Zondagavond" not in value for value in notes)
+
+
+# --- a double tap on "Klaar" ----------------------------------------------------------------------------------
+
+def _done_form(page: str, agreement: Agreement):
+    """The "Klaar" form for `agreement` on a page, as the browser would send it."""
+    return next(f for f in forms_of(page, "/my/tasks") if f.path.endswith(f"/{agreement.id}/done"))
+
+
+def test_a_double_tap_on_done_ticks_off_this_week_only(login_as, db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    sunday, history = pill_box.due_on, len(domain.completions_of(db, pill_box))
+    client = login_as("maria")
+    form = _done_form(client.get("/my/tasks").get_data(as_text=True), pill_box)
+    assert form.field("occurrence").value == sunday.isoformat()
+    first = client.post(form.path, data=MultiDict(form.values()), follow_redirects=True)
+    assert "Goed gedaan!" in first.get_data(as_text=True)
+    second = client.post(form.path, data=MultiDict(form.values()), follow_redirects=True)  # the same form, tapped again
+    assert "Al afgevinkt" in second.get_data(as_text=True)
+    pill_box = _fresh(db, pill_box)
+    assert pill_box.due_on == sunday + timedelta(days=7), "the next Sunday is still to do"
+    assert len(domain.completions_of(db, pill_box)) == history + 1
+    # Next week's form names next week's Sunday, and ticks it off.
+    form = _done_form(client.get("/my/tasks").get_data(as_text=True), pill_box)
+    assert client.post(form.path, data=MultiDict(form.values())).status_code == 302
+    assert _fresh(db, pill_box).due_on == sunday + timedelta(days=14)
+
+
+def test_a_second_done_for_a_one_off_task_says_it_is_done_already(login_as, db, world):
+    inhaler = _agreement(db, world, "Inhalatietechniek")
+    client = login_as("tom")
+    data = {"occurrence": inhaler.due_on.isoformat() if inhaler.due_on else "", "back": "show"}
+    assert "Goed gedaan!" in client.post(_url(world, f"{inhaler.id}/done"), data=data,
+                                         follow_redirects=True).get_data(as_text=True)
+    again = client.post(_url(world, f"{inhaler.id}/done"), data=data, follow_redirects=True)
+    assert "Al afgevinkt" in again.get_data(as_text=True)
+    assert len(domain.completions_of(db, _fresh(db, inhaler))) == 1
+
+
+def test_done_for_a_date_the_agreement_no_longer_has_is_refused(login_as, db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    sunday = pill_box.due_on
+    response = login_as("maria").post(_url(world, f"{pill_box.id}/done"), follow_redirects=True,
+                                      data={"occurrence": (sunday + timedelta(days=21)).isoformat()})
+    assert "intussen gewijzigd" in response.get_data(as_text=True)
+    assert _fresh(db, pill_box).due_on == sunday
+
+
+def test_a_remark_over_its_limit_is_said_and_nothing_is_done(login_as, db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    sunday = pill_box.due_on
+    response = login_as("maria").post(_url(world, f"{pill_box.id}/done"), follow_redirects=True,
+                                      data={"occurrence": sunday.isoformat(), "remark": "x" * 501})
+    assert "Dit is te lang: hoogstens 500 tekens, nu 501" in response.get_data(as_text=True)
+    assert _fresh(db, pill_box).due_on == sunday
+
+
+# --- a due date in the past ------------------------------------------------------------------------------------
+
+def _form_data(world, **changes) -> dict:
+    return {"what": "Boodschappen doen", "owner": str(world.member("an").id), "recurrence": "none",
+            "due_on": "", "care_goal": "", **changes}
+
+
+def test_a_due_date_in_the_past_is_refused_as_on_the_meeting_form(login_as, db, world):
+    client = login_as("karim")
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    response = client.post(_url(world, "new"), data=_form_data(world, due_on=yesterday))
+    assert response.status_code == 200 and "Deze datum ligt in het verleden." in response.get_data(as_text=True)
+    assert not [a for a in domain.team_agreements(db, world.johan_team.id) if a.what == "Boodschappen doen"]
+    today = date.today().isoformat()
+    assert client.post(_url(world, "new"), data=_form_data(world, due_on=today)).status_code == 302
+
+
+def test_editing_keeps_an_overdue_date_but_refuses_a_new_one_in_the_past(login_as, db, world):
+    overdue = domain.overdue_agreements(db, world.johan_team.id)[0]
+    old_day = overdue.due_on
+    client = login_as("karim")
+    data = _form_data(world, what="Nieuwe tekst", owner=str(overdue.owner_id), due_on=old_day.isoformat(),
+                      version=str(overdue.version))
+    earlier = _form_data(world, what="Nieuwe tekst", owner=str(overdue.owner_id),
+                         due_on=(old_day - timedelta(days=1)).isoformat(), version=str(overdue.version))
+    refused = client.post(_url(world, f"{overdue.id}/edit"), data=earlier)
+    assert "Deze datum ligt in het verleden." in refused.get_data(as_text=True)
+    assert client.post(_url(world, f"{overdue.id}/edit"), data=data).status_code == 302
+    assert (_fresh(db, overdue).what, _fresh(db, overdue).due_on) == ("Nieuwe tekst", old_day)

@@ -177,7 +177,7 @@ def test_an_ended_membership_takes_access_away_on_the_next_request(app, login_as
     login(tom, db, world.user("tom"))
     assert tom.get(f"/teams/{team.id}/").status_code == 200
     karim = login_as("karim")
-    assert karim.post(f"/teams/{team.id}/members/{world.member('tom').id}/end").status_code == 302
+    assert karim.post(f"/teams/{team.id}/members/{world.member('tom').id}/end", data={"confirm": "yes"}).status_code == 302
     assert tom.get(f"/teams/{team.id}/").status_code == 404
     assert tom.get(f"/teams/{team.id}/members/").status_code == 404
     assert "Johan Peeters" not in tom.get("/teams/").get_data(as_text=True)

@@ -114,8 +114,8 @@ def test_rotating_stops_the_old_url_and_revoking_stops_all(app, login_as):
 def test_the_feed_follows_membership(app, login_as, world):
     url = _create_feed(login_as("lotte"))
     assert _feed(app, url)[1].walk("VEVENT")
-    assert login_as("karim").post(f"/teams/{world.johan_team.id}/members/{world.member('lotte').id}/end"
-                                  ).status_code == 302
+    assert login_as("karim").post(f"/teams/{world.johan_team.id}/members/{world.member('lotte').id}/end",
+                                  data={"confirm": "yes"}).status_code == 302
     assert _feed(app, url)[1].walk("VEVENT") == []
 
 

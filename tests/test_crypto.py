@@ -141,7 +141,7 @@ def test_changes_through_the_forms_leave_no_plaintext(used_database):
     token = csrf_token(client.get(members_url).get_data(as_text=True))
     added = client.post(f"{members_url}new", data={"csrf_token": token, "name": "Wim Peeters", "discipline": "",
                                                    "role": "informal_carer", "phone": "0477 00 11 22"})
-    ended = client.post(f"{members_url}{lotte.id}/end", data={"csrf_token": token})
+    ended = client.post(f"{members_url}{lotte.id}/end", data={"csrf_token": token, "confirm": "yes"})
     assert added.status_code == ended.status_code == 302
     assert client.get(members_url).status_code == 200  # shows (and removes) the flash messages
     found = {name: plaintext_in(raw) for name, raw in files_of(used_database["path"]).items()}

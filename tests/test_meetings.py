@@ -97,12 +97,30 @@ def test_karim_plans_moves_and_cancels_an_mdo_and_every_calendar_follows(login_a
         assert event.decoded("DTSTART").hour == 11 and str(event["DTSTART"].params["TZID"]) == "Europe/Brussels"
     smtp_inbox.messages.clear()
 
-    assert client.post(_team_url(world, f"{meeting.id}/cancel")).status_code == 302
+    assert client.post(_team_url(world, f"{meeting.id}/cancel"), data={"confirm": "yes"}).status_code == 302
     cancels = _invites(smtp_inbox)
     assert {to for to, _m, _e in cancels} == _addresses(FIVE)
     for _to, method, event in cancels:
         assert method == "CANCEL" and event["UID"] == uid and event["STATUS"] == "CANCELLED"
         assert event["SEQUENCE"] == 2
+
+
+def test_cancelling_asks_first_and_sends_nothing_until_confirmed(login_as, db, world, smtp_inbox):
+    client = login_as("karim")
+    meeting = _meeting(db, _plan(client, world, date.today() + timedelta(days=10)))
+    smtp_inbox.messages.clear()
+    show = client.get(_team_url(world, f"{meeting.id}/")).get_data(as_text=True)
+    assert f'href="/teams/{world.johan_team.id}/meetings/{meeting.id}/cancel"' in show  # a link, not a button
+    question = client.get(_team_url(world, f"{meeting.id}/cancel")).get_data(as_text=True)
+    assert "Weet u het zeker?" in question and "De 5 uitgenodigden krijgen een annulering in hun agenda." in question
+    unconfirmed = client.post(_team_url(world, f"{meeting.id}/cancel"))
+    assert unconfirmed.status_code == 200 and "Weet u het zeker?" in unconfirmed.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Meeting, meeting.id).is_planned and _invites(smtp_inbox) == []
+    assert client.post(_team_url(world, f"{meeting.id}/cancel"), data={"confirm": "yes"}).status_code == 302
+    db.expire_all()
+    assert db.get(Meeting, meeting.id).status == "cancelled"
+    assert {method for _to, method, _e in _invites(smtp_inbox)} == {"CANCEL"}
 
 
 def test_the_invite_is_one_event_with_organiser_attendees_and_the_brussels_timezone(login_as, db, world):
@@ -201,6 +219,15 @@ def test_the_agenda_passes_the_consent_filter(db, world):
 
 def _hold(client, world, meeting, **data):
     return client.post(_team_url(world, f"{meeting.id}/{data.pop('_step')}"), data=data)
+
+
+def test_a_decision_due_in_the_past_is_refused_as_the_meeting_date_is(login_as, db, world):
+    client = login_as("karim")
+    meeting = _meeting(db, _plan(client, world, date.today()))
+    refused = _hold(client, world, meeting, _step="decisions", what="Bloed laten prikken", owner="",
+                    due_on=(date.today() - timedelta(days=1)).isoformat(), recurrence="none", care_goal="")
+    assert refused.status_code == 422 and "Deze datum ligt in het verleden." in refused.get_data(as_text=True)
+    assert db.scalars(select(Agreement).where(Agreement.meeting_id == meeting.id)).all() == []
 
 
 def test_holding_a_meeting_ends_in_agreements_evaluations_and_the_next_meeting(login_as, db, world, smtp_inbox):

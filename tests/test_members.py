@@ -53,7 +53,7 @@ def test_changing_a_role_is_kept_and_a_stale_edit_is_refused(login_as, world, db
 def test_ending_a_membership_keeps_it_in_the_history(login_as, world, db):
     client = login_as("karim")
     lotte = world.member("lotte")
-    assert client.post(_url(world, f"members/{lotte.id}/end")).status_code == 302
+    assert client.post(_url(world, f"members/{lotte.id}/end"), data={"confirm": "yes"}).status_code == 302
     page = client.get(_url(world, "members/")).get_data(as_text=True)
     assert "Lotte Vermeulen" in page.split("Vroegere teamleden")[1]
     assert "<h3>Lotte Vermeulen</h3>" not in client.get(_url(world)).get_data(as_text=True)
@@ -62,7 +62,8 @@ def test_ending_a_membership_keeps_it_in_the_history(login_as, world, db):
 def test_the_coordinator_cannot_leave_before_handing_over(login_as, world, db):
     client = login_as("karim")
     karim = world.member("karim")
-    response = client.post(_url(world, f"members/{karim.id}/end"), follow_redirects=True)
+    response = client.post(_url(world, f"members/{karim.id}/end"), data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "Draag eerst de rol van zorgcoördinator over" in response.get_data(as_text=True)
     db.expire_all()
     assert db.get(Member, karim.id).ended_on is None
@@ -119,3 +120,20 @@ def test_an_insz_already_used_by_another_person_is_refused_with_a_message(login_
     response = client.post(f"/teams/{world.rita_team.id}/person", data=form)
     assert response.status_code == 422
     assert "al in gebruik voor een andere persoon" in response.get_data(as_text=True)
+
+
+def test_ending_a_membership_asks_first_and_says_what_happens(login_as, world, db):
+    client = login_as("karim")
+    lotte = world.member("lotte")
+    members = client.get(_url(world, "members/")).get_data(as_text=True)
+    assert f'href="/teams/{world.johan_team.id}/members/{lotte.id}/end"' in members  # a link, not a button that acts
+    question = client.get(_url(world, f"members/{lotte.id}/end")).get_data(as_text=True)
+    assert "Weet u het zeker?" in question and "Lotte Vermeulen kan het zorgteam vanaf nu niet meer openen." in question
+    assert 'name="confirm" value="yes"' in question
+    unconfirmed = client.post(_url(world, f"members/{lotte.id}/end"))  # an old form, or a script without it
+    assert unconfirmed.status_code == 200 and "Weet u het zeker?" in unconfirmed.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Member, lotte.id).ended_on is None
+    assert client.post(_url(world, f"members/{lotte.id}/end"), data={"confirm": "yes"}).status_code == 302
+    db.expire_all()
+    assert db.get(Member, lotte.id).ended_on is not None

@@ -17,7 +17,7 @@ from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from models import User, audit
 from models.base import utcnow
@@ -29,6 +29,7 @@ from zorgteam import mail
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.auth import PENDING_2FA, complete_login
 from zorgteam.db import get_session
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -38,11 +39,12 @@ INVITATION, RESET = "invitation", "reset"
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Kies een wachtwoord.")),
-                                                                Length(max=1000)],
+                                                                MaxLength(1000)],
                              render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(_l("Herhaal het nieuwe wachtwoord"),
                            validators=[DataRequired(_l("Vul het wachtwoord nog eens in.")),
-                                       EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
+                                       EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk.")),
+                                       MaxLength(1000)],
                            render_kw={"autocomplete": "new-password"})
 
     def validate_password(self, field):
@@ -54,23 +56,23 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in.")),
-                                                                Length(max=1000)],
+                                                                MaxLength(1000)],
                             render_kw={"autocomplete": "current-password"})
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254)],
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in.")), MaxLength(254)],
                        render_kw={"autocomplete": "email"})
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code uit de app"), validators=[DataRequired(_l("Vul de code in.")), Length(max=32)],
+    code = StringField(_l("Code uit de app"), validators=[DataRequired(_l("Vul de code in.")), MaxLength(32)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
 class PasswordCheckForm(FlaskForm):
     password = PasswordField(_l("Uw wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in.")),
-                                                             Length(max=1000)],
+                                                             MaxLength(1000)],
                              render_kw={"autocomplete": "current-password"})
 
 

@@ -12,13 +12,14 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from models import User, audit
 from models.base import utcnow
 from models.users import failures_since, find_user, record_failure, unknown_account_check, use_recovery_code
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -28,13 +29,13 @@ PENDING_2FA_MINUTES = 5
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in.")), MaxLength(254)])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in.")),
-                                                          Length(max=1000)])
+                                                          MaxLength(1000)])
 
 
 class TwoFactorForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Vul de code in.")), Length(max=32)],
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Vul de code in.")), MaxLength(32)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 

@@ -21,6 +21,7 @@ from models.permissions import Permission
 from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("erasure", __name__, url_prefix="/teams/<team_id>")
 CONFIRM_WORD = "WISSEN"
@@ -28,7 +29,8 @@ FORCE_PHRASE = "ERASE DESPITE RETENTION"
 
 
 class ErasureForm(FlaskForm):
-    confirm = StringField(_l("Typ WISSEN om te bevestigen"), render_kw={"autocomplete": "off"})
+    confirm = StringField(_l("Typ WISSEN om te bevestigen"), validators=[MaxLength(100)],
+                          render_kw={"autocomplete": "off"})
 
     def validate_confirm(self, field):
         if (field.data or "").strip() != CONFIRM_WORD:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from models import Member, StaleEdit, audit
 from models.members import (DISCIPLINES, MembershipRule, current_designations, designate, designation_history,
@@ -20,6 +20,7 @@ from models.users import issue_token
 from zorgteam import labels, mail
 from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("members", __name__, url_prefix="/teams/<team_id>")
 
@@ -29,15 +30,15 @@ def _choices(mapping: dict) -> list[tuple[str, str]]:
 
 
 class MemberForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)])
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), MaxLength(200)])
     role = SelectField(_l("Rol in het team"), choices=[])
     discipline = SelectField(_l("Discipline (voor zorgverleners)"), choices=[])
-    relation = StringField(_l("Relatie tot de persoon"), validators=[Length(max=100)])
-    organisation = StringField(_l("Organisatie"), validators=[Length(max=200)])
-    phone = StringField(_l("Telefoon"), validators=[Length(max=40)], render_kw={"type": "tel", "autocomplete": "off"})
+    relation = StringField(_l("Relatie tot de persoon"), validators=[MaxLength(100)])
+    organisation = StringField(_l("Organisatie"), validators=[MaxLength(200)])
+    phone = StringField(_l("Telefoon"), validators=[MaxLength(40)], render_kw={"type": "tel", "autocomplete": "off"})
     email = EmailField(_l("E-mailadres"), validators=[Optional(), Email(_l("Dit is geen geldig e-mailadres.")),
-                                                      Length(max=254)])
-    reachability = TextAreaField(_l("Wanneer en hoe bereikbaar"), validators=[Length(max=500)])
+                                                      MaxLength(254)])
+    reachability = TextAreaField(_l("Wanneer en hoe bereikbaar"), validators=[MaxLength(500)])
     night_contact = BooleanField(_l("Mag 's nachts gebeld worden"))
     version = HiddenField()
 
@@ -76,17 +77,17 @@ class DesignationForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    given_name = StringField(_l("Voornaam"), validators=[DataRequired(_l("Vul de voornaam in.")), Length(max=100)])
+    given_name = StringField(_l("Voornaam"), validators=[DataRequired(_l("Vul de voornaam in.")), MaxLength(100)])
     family_name = StringField(_l("Familienaam"), validators=[DataRequired(_l("Vul de familienaam in.")),
-                                                             Length(max=100)])
+                                                             MaxLength(100)])
     birth_date = DateField(_l("Geboortedatum"), validators=[Optional()])
-    insz = StringField(_l("INSZ (rijksregisternummer)"), validators=[Length(max=20)])
-    street = StringField(_l("Straat en huisnummer"), validators=[Length(max=200)])
-    postcode = StringField(_l("Postcode"), validators=[Length(max=10)])
-    city = StringField(_l("Gemeente"), validators=[Length(max=100)])
-    phone = StringField(_l("Telefoon"), validators=[Length(max=40)], render_kw={"type": "tel"})
+    insz = StringField(_l("INSZ (rijksregisternummer)"), validators=[MaxLength(20)])
+    street = StringField(_l("Straat en huisnummer"), validators=[MaxLength(200)])
+    postcode = StringField(_l("Postcode"), validators=[MaxLength(10)])
+    city = StringField(_l("Gemeente"), validators=[MaxLength(100)])
+    phone = StringField(_l("Telefoon"), validators=[MaxLength(40)], render_kw={"type": "tel"})
     language = SelectField(_l("Taal"), choices=list(LANGUAGES.items()))
-    gp = StringField(_l("Huisarts"), validators=[Length(max=200)])
+    gp = StringField(_l("Huisarts"), validators=[MaxLength(200)])
     version = HiddenField()
 
     def validate_insz(self, field):
@@ -161,11 +162,19 @@ def edit(team, member, member_id):
     return redirect(url_for("members.index", team_id=team.id))
 
 
-@bp.route("/members/<member_id>/end", methods=["POST"], access=Permission.MEMBERS_MANAGE)
+class EndForm(FlaskForm):
+    """Ending a membership asks first: only a post with `confirm` from the confirmation page does it."""
+
+    confirm = HiddenField()
+
+
+@bp.route("/members/<member_id>/end", methods=["GET", "POST"], access=Permission.MEMBERS_MANAGE)
 def end(team, member, member_id):
+    """GET (or a post without the confirmation): "Weet u het zeker?" with what happens; confirmed: end it."""
     target = team_child(team, Member, member_id)
-    if not FlaskForm().validate_on_submit():
-        return redirect(url_for("members.index", team_id=team.id))
+    form = EndForm()
+    if not form.validate_on_submit() or form.confirm.data != "yes":
+        return render_template("members/end.html", team=team, member=member, target=target, form=form)
     try:
         end_membership(get_session(), target, member)
     except MembershipRule as error:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from models import audit
 from models.consent import visible_categories
@@ -20,12 +20,12 @@ from zorgteam import mail
 from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
 from zorgteam.labels import role_label
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("messages", __name__, url_prefix="/teams/<team_id>/messages")
 AUDIENCES = {"team": _l("Het hele zorgteam"),
              "professionals": _l("Alleen de zorgverleners (niet de mantelzorgers en vrijwilligers)")}
 TOO_LONG = _l("Een bericht is hoogstens %(max)d tekens lang.")
-NO_CUT = {"maxlength": False}  # a browser would cut pasted text silently; the limit is told instead
 
 
 def _one_of_the_choices(form, field):
@@ -35,8 +35,7 @@ def _one_of_the_choices(form, field):
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Uw bericht"), validators=[DataRequired(_l("Schrijf een bericht.")),
-                                                       Length(max=MAX_LENGTH, message=TOO_LONG)],
-                         render_kw=NO_CUT)
+                                                       MaxLength(MAX_LENGTH, TOO_LONG)])
     audience = SelectField(_l("Voor wie?"), choices=[], default="team", validate_choice=False,
                            validators=[_one_of_the_choices])
 
@@ -49,7 +48,7 @@ class MessageForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Uw antwoord"), validators=[DataRequired(_l("Schrijf een antwoord.")),
-                                                        Length(max=MAX_LENGTH, message=TOO_LONG)])
+                                                        MaxLength(MAX_LENGTH, TOO_LONG)])
 
 
 def direct_readers(db, team, member) -> list:

@@ -221,23 +221,42 @@ def _answer(team, member, agreement, operation, done_message: str):
     """Validate the button's form, run one domain operation, say how it went, go back where the user came from."""
     form = ActionForm()
     back = form.back.data if form.back.data in BACK else "list"
-    if form.validate_on_submit():
-        try:
-            result = operation(get_session(), agreement, member, form.remark.data)
-            flash(done_message(result) if callable(done_message) else done_message, "info")
-        except AgreementRule as error:
-            flash(str(error), "error")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _back(team, agreement, back)
+    try:
+        result = operation(get_session(), agreement, member, form)
+        flash(done_message(result) if callable(done_message) else done_message, "info")
+    except AgreementRule as error:
+        flash(str(error), "error")
     return _back(team, agreement, back)
+
+
+def _first_error(form) -> str:
+    """What was wrong with a button's form (a remark that is too long), said on the page it goes back to."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("Dat lukte niet. Probeer het opnieuw.")
+
+
+def _remark(operation):
+    """A domain operation that takes the form's remark."""
+    return lambda db, agreement, actor, form: operation(db, agreement, actor, form.remark.data)
 
 
 @bp.route("/<agreement_id>/accept", methods=["POST"], access=Permission.AGREEMENTS_VIEW)
 def accept(team, member, agreement_id):
     agreement = _agreement(team, member, agreement_id, act=True)
-    return _answer(team, member, agreement, domain.accept, _("Dank u. De afspraak staat nu op uw naam."))
+    return _answer(team, member, agreement, _remark(domain.accept), _("Dank u. De afspraak staat nu op uw naam."))
 
 
-def _complete(db, agreement: Agreement, actor: Member, remark: str | None) -> Agreement:
-    domain.complete(db, agreement, actor, note=remark)
+def _complete(db, agreement: Agreement, actor: Member, form: ActionForm) -> Agreement:
+    try:
+        domain.complete(db, agreement, actor, note=form.remark.data, **form.occurrence_named())
+    except domain.AlreadyDone:
+        raise AgreementRule(_("Al afgevinkt: deze keer staat al op klaar.")) from None
+    except domain.OccurrenceMoved:
+        raise AgreementRule(_("Deze afspraak is intussen gewijzigd. Bekijk ze opnieuw voor u ze afvinkt.")) from None
     return agreement
 
 
@@ -253,7 +272,7 @@ def done(team, member, agreement_id):
     return _answer(team, member, agreement, _complete, _done_message)
 
 
-def _undo(db, agreement: Agreement, actor: Member, _remark: str | None) -> Agreement:
+def _undo(db, agreement: Agreement, actor: Member, _form: ActionForm) -> Agreement:
     domain.undo_completion(db, agreement, actor)
     return agreement
 
@@ -268,7 +287,7 @@ def undo(team, member, agreement_id):
 @bp.route("/<agreement_id>/cancel", methods=["POST"], access=Permission.AGREEMENTS_MANAGE)
 def cancel(team, member, agreement_id):
     agreement = _agreement(team, member, agreement_id)
-    return _answer(team, member, agreement, domain.cancel, _("De afspraak is geannuleerd."))
+    return _answer(team, member, agreement, _remark(domain.cancel), _("De afspraak is geannuleerd."))
 
 
 @bp.route("/<agreement_id>/decline", methods=["GET", "POST"], access=Permission.AGREEMENTS_VIEW)

@@ -7,11 +7,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from models.consent import CATEGORIES
 from models.permissions import Designation, Role
 from zorgteam import labels
+from zorgteam.limits import MaxLength
 
 METHODS = ("in_person", "on_paper", "by_representative")
 
@@ -33,7 +34,7 @@ def default_method(actor) -> str | None:
 class ConsentForm(FlaskForm):
     method = RadioField(_l("Hoe werd de toestemming gegeven?"),
                         choices=[(m, labels.CONSENT_METHODS[m]) for m in METHODS], validators=[Optional()])
-    note = TextAreaField(_l("Notitie (niet verplicht)"), validators=[Length(max=500)])
+    note = TextAreaField(_l("Notitie (niet verplicht)"), validators=[MaxLength(500)])
     seen = HiddenField()
 
     def __init__(self, actor, *args, **kw):

@@ -6,11 +6,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from models.gas import LEVELS
 from models.goals import ACHIEVEMENT, DIMENSIONS, LIFECYCLE
 from zorgteam import labels
+from zorgteam.limits import MaxLength
 
 TEXT_MAX = 500
 
@@ -32,14 +33,14 @@ def _not_in_future(_form, field):
 
 
 class ProfileForm(FlaskForm):
-    important = TextAreaField(_l("Wat vindt u belangrijk in uw leven?"), validators=[Length(max=1000)])
-    good_day = TextAreaField(_l("Wat maakt een dag voor u een goede dag?"), validators=[Length(max=1000)])
+    important = TextAreaField(_l("Wat vindt u belangrijk in uw leven?"), validators=[MaxLength(1000)])
+    good_day = TextAreaField(_l("Wat maakt een dag voor u een goede dag?"), validators=[MaxLength(1000)])
     version = HiddenField()
 
 
 class LifeGoalForm(FlaskForm):
     text = TextAreaField(_l("Het doel, in de woorden van de persoon"), validators=[
-        DataRequired(_l("Schrijf het doel op, zoals de persoon het zegt.")), Length(max=TEXT_MAX)])
+        DataRequired(_l("Schrijf het doel op, zoals de persoon het zegt.")), MaxLength(TEXT_MAX)])
     dimension = SelectField(_l("Past bij (Positieve Gezondheid)"), choices=[])
     expressed_by = SelectField(_l("Wie zei dit?"), choices=[])
     expressed_on = DateField(_l("Wanneer"), default=date.today,
@@ -56,14 +57,14 @@ class LifeGoalForm(FlaskForm):
 class CareGoalForm(FlaskForm):
     life_goal = SelectField(_l("Dient het levensdoel"), choices=[])
     text = TextAreaField(_l("Zorg- of ondersteuningsdoel"), validators=[
-        DataRequired(_l("Beschrijf het zorgdoel.")), Length(max=TEXT_MAX)])
+        DataRequired(_l("Beschrijf het zorgdoel.")), MaxLength(TEXT_MAX)])
     owner = SelectField(_l("Wie volgt dit doel op?"), choices=[])
     target_date = DateField(_l("Streefdatum"), validators=[Optional()])
-    level_m2 = StringField(labels.GAS_LEVELS[-2], validators=[Length(max=300)])
-    level_m1 = StringField(labels.GAS_LEVELS[-1], validators=[Length(max=300)])
-    level_0 = StringField(labels.GAS_LEVELS[0], validators=[Length(max=300)])
-    level_p1 = StringField(labels.GAS_LEVELS[1], validators=[Length(max=300)])
-    level_p2 = StringField(labels.GAS_LEVELS[2], validators=[Length(max=300)])
+    level_m2 = StringField(labels.GAS_LEVELS[-2], validators=[MaxLength(300)])
+    level_m1 = StringField(labels.GAS_LEVELS[-1], validators=[MaxLength(300)])
+    level_0 = StringField(labels.GAS_LEVELS[0], validators=[MaxLength(300)])
+    level_p1 = StringField(labels.GAS_LEVELS[1], validators=[MaxLength(300)])
+    level_p2 = StringField(labels.GAS_LEVELS[2], validators=[MaxLength(300)])
     baseline = SelectField(_l("Waar staan we nu? (startniveau)"), choices=[], default="-1")
     weight = IntegerField(_l("Gewicht"), default=1, validators=[
         InputRequired(_l("Geef een gewicht van 1 tot 5.")), NumberRange(1, 5, _l("Geef een gewicht van 1 tot 5."))])
@@ -103,7 +104,7 @@ class EvaluationForm(FlaskForm):
     level = RadioField(_l("Welk niveau is bereikt?"), choices=[])
     achievement = SelectField(_l("Hoe evolueert het doel?"), choices=_choices(labels.ACHIEVEMENT, ACHIEVEMENT),
                               default="in-progress")
-    remark = TextAreaField(_l("Opmerking"), validators=[Length(max=1000)])
+    remark = TextAreaField(_l("Opmerking"), validators=[MaxLength(1000)])
     evaluated_on = DateField(_l("Datum van de evaluatie"), default=date.today,
                              validators=[InputRequired(_l("Vul een datum in.")), _not_in_future])
 
@@ -131,7 +132,7 @@ class HealthScoringForm(FlaskForm):
     quality_of_life = _score_field("quality_of_life")
     participation = _score_field("participation")
     daily_functioning = _score_field("daily_functioning")
-    remark = TextAreaField(_l("Opmerking"), validators=[Length(max=1000)])
+    remark = TextAreaField(_l("Opmerking"), validators=[MaxLength(1000)])
     scored_on = DateField(_l("Datum"), default=date.today,
                           validators=[InputRequired(_l("Vul een datum in.")), _not_in_future])
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.info import Field
+from zorgteam.limits import MaxLength
 
 LABELS = {
     "name": _l("Naam"), "relation": _l("Relatie of functie"), "organisation": _l("Organisatie"),
@@ -53,7 +54,7 @@ def _at_least_one(_form, field):
 def _validators(spec: Field) -> list:
     found = [InputRequired(REQUIRED)] if spec.required and spec.kind not in ("flag", "choices") else [Optional()]
     if spec.kind in ("text", "long"):
-        found.append(Length(max=spec.max_length, message=_l("Dit is te lang (hoogstens %(max)d tekens).")))
+        found.append(MaxLength(spec.max_length))
     return found
 
 

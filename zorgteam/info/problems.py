@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from models import info as domain
 from models.agreements import add_agreement
@@ -19,6 +19,7 @@ from models.permissions import Permission
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 from zorgteam.info.notify import _link, mail_members
+from zorgteam.limits import MaxLength
 
 bp = Blueprint("medication", __name__, url_prefix="/teams/<team_id>/info/medication")
 KINDS = {"side_effect": _l("bijwerking"), "intake": _l("probleem met innemen"), "other": _l("iets anders")}
@@ -29,7 +30,7 @@ class ProblemForm(FlaskForm):
     kind = SelectField(_l("Wat voor probleem?"), choices=[])
     drug = SelectField(_l("Welk geneesmiddel?"), choices=[])
     description = TextAreaField(_l("Wat merkt u?"), validators=[
-        DataRequired(_l("Beschrijf wat u merkt.")), Length(max=2000, message=_l("Dit is te lang."))])
+        DataRequired(_l("Beschrijf wat u merkt.")), MaxLength(2000)])
 
     def __init__(self, lines, *args, **kw):
         super().__init__(*args, **kw)

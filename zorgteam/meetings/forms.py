@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField, URLField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, URL, ValidationError
 
 from models.agreements import RECURRENCES
 from models.meetings import HELPED, KINDS, MODES
+from zorgteam.agreements.forms import not_in_the_past
 from zorgteam.goals.forms import EvaluationForm, member_choices
+from zorgteam.limits import LineLimit, MaxLength
 from zorgteam.meetings import texts
 
 
@@ -27,13 +29,13 @@ class PlanForm(FlaskForm):
     duration = IntegerField(_l("Duur in minuten"), default=60, validators=[
         InputRequired(_l("Vul de duur in.")), NumberRange(15, 480, _l("Tussen 15 en 480 minuten."))],
         render_kw={"inputmode": "numeric", "min": 15, "max": 480, "step": 15})
-    place = StringField(_l("Plaats"), validators=[Length(max=300)])
+    place = StringField(_l("Plaats"), validators=[MaxLength(300)])
     video_link = URLField(_l("Videolink"), validators=[Optional(), URL(message=_l("Dit is geen geldige link.")),
-                                                       Length(max=500)])
+                                                       MaxLength(500)])
     organiser = SelectField(_l("Wie organiseert en leidt het overleg?"), choices=[])
     invitees = SelectMultipleField(_l("Wie wordt uitgenodigd?"), choices=[])
     agenda_keep = SelectMultipleField(_l("Voorgestelde agendapunten"), choices=[])
-    agenda_extra = TextAreaField(_l("Andere agendapunten (één per regel)"), validators=[Length(max=3000)])
+    agenda_extra = TextAreaField(_l("Andere agendapunten (één per regel)"), validators=[MaxLength(3000), LineLimit(500)])
     version = HiddenField()
 
     def __init__(self, members, agenda: list[dict], *args, **kw):
@@ -55,7 +57,7 @@ class PlanForm(FlaskForm):
         kept = set(self.agenda_keep.data or [])
         items = [item for item in self.proposed if agenda_key(item) in kept]
         extra = [line.strip() for line in (self.agenda_extra.data or "").splitlines() if line.strip()]
-        return items + [{"source": "free", "category": None, "text": line[:500]} for line in extra]
+        return items + [{"source": "free", "category": None, "text": line} for line in extra]
 
 
 def agenda_key(item: dict) -> str:
@@ -63,7 +65,9 @@ def agenda_key(item: dict) -> str:
 
 
 class CancelForm(FlaskForm):
-    pass
+    """Cancelling asks first: only a post with `confirm` from the confirmation page does it."""
+
+    confirm = HiddenField()
 
 
 class FactsForm(FlaskForm):
@@ -71,7 +75,7 @@ class FactsForm(FlaskForm):
     consent = SelectField(_l("Toestemming"), choices=[], default="")
     psychiatric = BooleanField(_l("Psychiatrische zorg (een psychiater mag de huisarts vervangen)"))
     home_nursing = SelectField(_l("Krijgt de persoon thuisverpleging?"), choices=[], default="")
-    katz_score = StringField(_l("Katz-score (zelfredzaamheid)"), validators=[Length(max=40)])
+    katz_score = StringField(_l("Katz-score (zelfredzaamheid)"), validators=[MaxLength(40)])
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -94,7 +98,7 @@ class FactsForm(FlaskForm):
 
 
 class MinutesForm(FlaskForm):
-    minutes = TextAreaField(_l("Verslag"), validators=[Length(max=20000)])
+    minutes = TextAreaField(_l("Verslag"), validators=[MaxLength(20000)])
     version = HiddenField()
 
     def __init__(self, invitees, *args, **kw):
@@ -108,7 +112,7 @@ def mode_choices() -> list[tuple[str, str]]:
 
 class DecisionForm(FlaskForm):
     what = TextAreaField(_l("Wat is er afgesproken?"), validators=[
-        DataRequired(_l("Beschrijf wat er afgesproken is.")), Length(max=1000)])
+        DataRequired(_l("Beschrijf wat er afgesproken is.")), MaxLength(1000)])
     owner = SelectField(_l("Wie doet het?"), choices=[])
     due_on = DateField(_l("Tegen wanneer (of vanaf wanneer)"), validators=[Optional()])
     recurrence = SelectField(_l("Herhaling"), choices=_choices(texts.RECURRENCES, RECURRENCES), default="none")
@@ -119,14 +123,18 @@ class DecisionForm(FlaskForm):
         self.owner.choices = member_choices(members, str(_l("nog niemand")))
         self.care_goal.choices = [("", str(_l("geen")))] + [(str(g.id), g.text) for g in goals]
 
+    def validate_due_on(self, field):
+        if field.data is not None:
+            not_in_the_past(field.data)
+
 
 class NextMeetingForm(FlaskForm):
     day = DateField(_l("Datum van het volgende overleg"), validators=[Optional()])
     start = TimeField(_l("Beginuur"), default=time(14, 0), validators=[Optional()])
-    place = StringField(_l("Plaats"), validators=[Length(max=300)])
+    place = StringField(_l("Plaats"), validators=[MaxLength(300)])
     video_link = URLField(_l("Videolink"), validators=[Optional(), URL(message=_l("Dit is geen geldige link.")),
-                                                       Length(max=500)])
-    no_next_reason = TextAreaField(_l("Of: waarom er geen volgend overleg komt"), validators=[Length(max=1000)])
+                                                       MaxLength(500)])
+    no_next_reason = TextAreaField(_l("Of: waarom er geen volgend overleg komt"), validators=[MaxLength(1000)])
 
     def validate_day(self, field):
         if field.data is not None and field.data < date.today():
@@ -136,7 +144,7 @@ class NextMeetingForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     helped = RadioField(_l("Heeft dit overleg geholpen?"), choices=[],
                         validators=[InputRequired(_l("Kies een antwoord."))])
-    change = TextAreaField(_l("Wat moet er volgende keer anders?"), validators=[Length(max=2000)])
+    change = TextAreaField(_l("Wat moet er volgende keer anders?"), validators=[MaxLength(2000)])
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)

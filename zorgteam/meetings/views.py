@@ -160,7 +160,7 @@ def show(team, member, meeting_id):
                "feedback": domain.feedback_of(db, meeting) if member.may(Permission.MEETINGS_MANAGE) else [],
                "next": db.get(Meeting, meeting.next_meeting_id) if meeting.next_meeting_id else None,
                "may_give_feedback": domain.may_give_feedback(meeting, member), "reads": reads,
-               "cancel_form": CancelForm(), "facts_form": _facts_form(meeting, member)}
+               "facts_form": _facts_form(meeting, member)}
     return render_template("meetings/show.html", team=team, member=member, meeting=meeting, **context)
 
 
@@ -220,13 +220,17 @@ def edit(team, member, meeting_id):
     return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))
 
 
-@bp.route("/<meeting_id>/cancel", methods=["POST"], access=Permission.MEETINGS_MANAGE)
+@bp.route("/<meeting_id>/cancel", methods=["GET", "POST"], access=Permission.MEETINGS_MANAGE)
 def cancel(team, member, meeting_id):
+    """GET (or a post without the confirmation): "Weet u het zeker?" with what happens; confirmed: cancel it."""
     db = get_session()
     meeting = team_child(team, Meeting, meeting_id)
-    if not CancelForm().validate_on_submit() or not meeting.is_planned:
+    if not meeting.is_planned:
         flash(_("Dit overleg kan niet meer geannuleerd worden."), "error")
         return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))
+    form = CancelForm()
+    if not form.validate_on_submit() or form.confirm.data != "yes":
+        return render_template("meetings/cancel.html", team=team, member=member, meeting=meeting, form=form)
     domain.cancel_meeting(db, meeting, member)
     db.flush()
     _mail_result(invites.send_invites(db, meeting))
