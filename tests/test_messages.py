@@ -345,7 +345,7 @@ def test_an_empty_or_too_long_reply_is_refused_with_the_form_open(login_as, db, 
     assert re.search(rf'<details class="reply-form" open>\s*<summary>Beantwoorden</summary>\s*<form method="post" '
                      rf'action="/teams/{world.johan_team.id}/messages/{root.id}/reply"', page)
     response = _reply(login_as("tom"), world, root.id, "x" * 4001)
-    assert response.status_code == 422 and "Een bericht is hoogstens 4000 tekens lang." in _page(response)
+    assert response.status_code == 422 and "Dit is te lang: hoogstens 4000 tekens, nu 4001." in _page(response)
     assert "x" * 4001 in _page(response)  # what was typed is kept, not cut
     assert outbox() == []
 

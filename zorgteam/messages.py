@@ -25,7 +25,6 @@ from zorgteam.limits import MaxLength
 bp = Blueprint("messages", __name__, url_prefix="/teams/<team_id>/messages")
 AUDIENCES = {"team": _l("Het hele zorgteam"),
              "professionals": _l("Alleen de zorgverleners (niet de mantelzorgers en vrijwilligers)")}
-TOO_LONG = _l("Een bericht is hoogstens %(max)d tekens lang.")
 
 
 def _one_of_the_choices(form, field):
@@ -35,7 +34,7 @@ def _one_of_the_choices(form, field):
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Uw bericht"), validators=[DataRequired(_l("Schrijf een bericht.")),
-                                                       MaxLength(MAX_LENGTH, TOO_LONG)])
+                                                       MaxLength(MAX_LENGTH)])
     audience = SelectField(_l("Voor wie?"), choices=[], default="team", validate_choice=False,
                            validators=[_one_of_the_choices])
 
@@ -48,7 +47,7 @@ class MessageForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Uw antwoord"), validators=[DataRequired(_l("Schrijf een antwoord.")),
-                                                        MaxLength(MAX_LENGTH, TOO_LONG)])
+                                                        MaxLength(MAX_LENGTH)])
 
 
 def direct_readers(db, team, member) -> list:
