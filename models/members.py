@@ -137,8 +137,9 @@ def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]
 
 
 def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name: str, user=None,
-               **details) -> Member:
-    """Add a member (with an account in `user`, or as a contact without one). `actor` None: system (demo, CLI)."""
+               consent_method: str = "default", **details) -> Member:
+    """Add a member (with an account in `user`, or as a contact without one). `actor` None: system (demo, CLI).
+    `consent_method`: how the person consented to what the member sees (a team's first members)."""
     if actor is not None:
         actor.require(Permission.MEMBERS_MANAGE)
     if user is not None and load_membership(session, team.id, user.id) is not None:
@@ -147,7 +148,7 @@ def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name
                     user_id=user.id if user else None, **details)
     member.ensure_id()
     session.add(member)
-    apply_role_defaults(session, member)
+    apply_role_defaults(session, member, consent_method)
     audit.record(session, actor, "create", team=team, target=member)
     return member
 

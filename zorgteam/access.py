@@ -2,6 +2,7 @@
 
 A route under /teams/<team_id>/ names a Permission; the guard resolves the team and the caller's membership,
 answers 404 to outsiders and 403 to members without the permission, and hands the view `team` and `member`.
+A closed team is read-only: the guard refuses every change to it (409), except the person's rights over the record.
 """
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import uuid
 from enum import Enum
 
 import flask
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from models import CareTeam, audit
 from models.members import NotAllowed, load_membership
 from models.permissions import Permission
 from models.teams import NotInTeam
-from zorgteam.db import get_session, keep_changes
+from zorgteam.db import READS_FIRST, get_session, keep_changes
 
 
 class Access(Enum):
@@ -24,6 +25,8 @@ class Access(Enum):
 
 
 PUBLIC, LOGGED_IN = Access.PUBLIC, Access.LOGGED_IN
+# What stays possible in a closed team: the person's rights over their record (export, restriction, erasure).
+OPEN_WHEN_CLOSED = frozenset({Permission.RECORD_EXPORT, Permission.RECORD_RESTRICT, Permission.TEAM_ERASE})
 # Flask's own static route serves files only; it is the one route not declared through our Blueprint.
 BUILTIN_PUBLIC = frozenset({"static"})
 
@@ -73,8 +76,16 @@ def _refuse_outsider(session, team_id: uuid.UUID):
     abort(404)
 
 
+def _refuse_closed(member, team, permission):
+    """A change to a closed team: refused with a page that says so (and the attempt is audited)."""
+    audit.record(get_session(), member, "denied", team=team, category="team:closed", outcome="denied")
+    keep_changes()
+    return render_template("lifecycle/closed.html", team=team, member=member), 409
+
+
 def _authorise_team(permission: Permission):
-    """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission."""
+    """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission,
+    409 for a change to a closed team."""
     args = request.view_args or {}
     try:
         team_id = uuid.UUID(str(args.get("team_id")))
@@ -87,9 +98,12 @@ def _authorise_team(permission: Permission):
     team = member.team
     if not member.may(permission):
         _deny(member, team, permission)
+    if team.closed and request.method not in READS_FIRST and permission not in OPEN_WHEN_CLOSED:
+        return _refuse_closed(member, team, permission)
     del args["team_id"]
     args["team"], args["member"] = team, member
     g.team, g.member = team, member
+    return None
 
 
 def guard():
@@ -104,7 +118,7 @@ def guard():
     if not current_user.is_authenticated:
         return _login_redirect()
     if isinstance(access, Permission):
-        _authorise_team(access)
+        return _authorise_team(access)
     return None
 
 
