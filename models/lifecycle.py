@@ -75,12 +75,13 @@ def _check_start(care_level: str, consent_method: str, care_question: str | None
 
 
 def start_team(session, person: Person, founder: User, *, actor: User | None, role: str, care_level: str,
-               consent_method: str, care_question: str | None = None, **details) -> Member:
-    """Start the team around `person` (new, its INSZ not yet set): the person and `founder` are its first
-    members, `founder` its coordinator. `actor` None: the command line. Returns the founder's membership, with
-    its coordinator rights, to add the other members with. Flushes, no commit."""
+               consent_method: str, insz: str | None = None, care_question: str | None = None,
+               **details) -> Member:
+    """Start the team around `person` (new; its INSZ is `insz`): the person and `founder` are its first members,
+    `founder` its coordinator (`details`: the founder's discipline, organisation, phone). `actor` None: the command
+    line. Returns the founder's membership, with its coordinator rights, to add the other members with.
+    Flushes, no commit."""
     _check_start(care_level, consent_method, care_question, role)
-    insz = details.pop("insz", None)
     check_new_person(session, actor, insz)
     session.add(person)
     person.set_insz(session, insz)

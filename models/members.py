@@ -14,7 +14,7 @@ from models import audit
 from models.consent import apply_role_defaults
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
-from models.permissions import Designation, Permission, Role, permissions_for
+from models.permissions import WHEN_CLOSED, Designation, Permission, Role, permissions_for
 from models.teams import CareTeam, DesignationRecord
 from models.users import User, find_user
 
@@ -79,7 +79,12 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        return permissions_for(self.role, set(self.held)) if self.active else frozenset()
+        """By role and designations; nothing once the membership ended, only reads (and the person's rights)
+        once the team is closed."""
+        if not self.active:
+            return frozenset()
+        granted = permissions_for(self.role, set(self.held))
+        return granted & WHEN_CLOSED if self.team.closed else granted
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions

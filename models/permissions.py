@@ -80,6 +80,12 @@ DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
     Designation.TRUSTED_PERSON: frozenset(),
 }
 
+# A closed team is read-only: its members keep what reads, and the person keeps their rights over the record.
+READS = frozenset({P.TEAM_VIEW, P.PERSON_VIEW_IDENTITY, P.ACCESS_LOG_VIEW, P.GOALS_VIEW, P.INFO_VIEW,
+                   P.MESSAGES_VIEW, P.MEETINGS_VIEW, P.MEETINGS_READ, P.AGREEMENTS_VIEW, P.RECORD_HISTORY})
+PERSONS_RIGHTS = frozenset({P.RECORD_EXPORT, P.RECORD_RESTRICT, P.TEAM_ERASE})
+WHEN_CLOSED = READS | PERSONS_RIGHTS
+
 PROFESSIONAL_ROLES = frozenset({Role.PROFESSIONAL, Role.CASE_MANAGER, Role.MEETING_ORGANISER})
 
 

@@ -3,6 +3,7 @@ the first members; closing it with a reason and a date, after which it is read-o
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -13,9 +14,12 @@ from models import AuditEvent, CareTeam, Member, User
 from models.agreements import Agreement, open_agreements
 from models.consent import ConsentEvent
 from models.erasure import ErasureRefused, erase, retention_of
+from models.info import items_of
 from models.meetings import meetings_of
-from models.members import current_designations, load_membership
+from models.members import NotAllowed, add_member, current_designations, load_membership
+from models.permissions import Permission
 from models.people import find_by_insz
+from models.revisions import restrict
 from tests.test_accounts import NEW_PASSWORD, _link, _mails
 
 RITA_INSZ = "38.06.02-214.81"
@@ -243,10 +247,28 @@ def test_a_closed_team_is_read_only_with_a_clear_message(login_as, db, world):
     karim = login_as("karim")
     refused = karim.post(f"/teams/{team.id}/members/new", data={"name": "Wim", "role": "informal_carer"})
     assert refused.status_code == 409 and "Wim" not in _members(db, team)
-    assert karim.get(f"/teams/{team.id}/close").status_code == 200
+    assert "Er werd niets bewaard." in refused.get_data(as_text=True)
+    form_page = karim.get(f"/teams/{team.id}/members/new")
+    assert form_page.status_code == 409 and "Er werd niets bewaard." not in form_page.get_data(as_text=True)
+    assert karim.get(f"/teams/{team.id}/close").status_code == 409
     assert _close(karim, team).status_code == 409
     denied = db.scalars(select(AuditEvent).where(AuditEvent.team_id == team.id, AuditEvent.category == "team:closed"))
-    assert len(list(denied)) == 5
+    assert len(list(denied)) == 7
+
+
+def test_a_closed_team_offers_no_changes_and_its_domain_refuses_them(login_as, db, world):
+    team = world.johan_team
+    client = login_as("karim")
+    assert "Gegevens aanpassen" in client.get(f"/teams/{team.id}/").get_data(as_text=True)
+    _close(client, team)
+    overview = client.get(f"/teams/{team.id}/").get_data(as_text=True)
+    assert "Gegevens aanpassen" not in overview and "Zorgteam afsluiten" not in overview
+    db.expire_all()
+    karim = load_membership(db, team.id, world.user("karim").id)
+    assert karim.may(Permission.TEAM_VIEW) and karim.may(Permission.RECORD_EXPORT)
+    assert not karim.may(Permission.MEMBERS_MANAGE) and not karim.may(Permission.MESSAGES_POST)
+    with pytest.raises(NotAllowed):
+        add_member(db, db.get(CareTeam, team.id), karim, role="informal_carer", name="Wim Peeters")
 
 
 def test_closed_teams_are_listed_apart(login_as, world):
@@ -298,8 +320,6 @@ def test_the_retention_runs_from_the_closing_date_and_later_changes_do_not_exten
     assert retention.ends.date() == date.today() + timedelta(days=30)
     with pytest.raises(ErasureRefused, match="het zorgteam werd afgesloten op"):
         erase(db, team, None, retention_days=30)
-    from models.revisions import restrict
-    from models.info import items_of
     restrict(db, team, load_membership(db, team.id, world.user("johan").id), items_of(db, team.id, "contacts")[0])
     db.flush()
     assert retention_of(db, team, 30).ends == retention.ends
@@ -320,3 +340,15 @@ def test_the_persons_rights_stay_open_in_a_closed_team(app, login_as, db, world)
     finally:
         app.config["ZORGTEAM"] = settings
     assert db.scalar(select(CareTeam.id).where(CareTeam.id == team.id)) is None
+
+
+def test_the_export_tells_that_the_team_was_closed(app, login_as, db, world):
+    _close(login_as("karim"), world.johan_team, reason="died")
+    with app.app_context():
+        runner = app.test_cli_runner()
+        document = json.loads(runner.invoke(args=["export-person", str(world.johan_team.id)]).output)
+        bundle = json.loads(runner.invoke(args=["export-person", str(world.johan_team.id), "--format",
+                                                "fhir"]).output)
+    assert document["team"]["closed_on"] == date.today().isoformat() and document["team"]["closed_reason"] == "died"
+    [team] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CareTeam"]
+    assert team["status"] == "inactive" and team["period"]["end"] == date.today().isoformat()

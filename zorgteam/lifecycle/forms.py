@@ -66,7 +66,8 @@ class NewTeamForm(PersonForm):
     """The person (the fields of the person's record), and what a team needs from its first day."""
 
     care_question = TextAreaField(_l("De zorgvraag, in de woorden van de persoon"), validators=[
-        DataRequired(_l("Vul de zorgvraag in.")), Length(max=CARE_QUESTION_MAX, message=TOO_LONG)])
+        DataRequired(_l("Vul de zorgvraag in.")), Length(max=CARE_QUESTION_MAX, message=TOO_LONG)],
+                                  render_kw={"rows": 4})
     care_level = RadioField(_l("Soort zorg"), choices=[], default="simple",
                             validators=[InputRequired(_l("Kies enkelvoudige of complexe zorg."))])
     consent_method = RadioField(_l("Hoe gaf de persoon toestemming?"), choices=[],

@@ -95,7 +95,7 @@ def close(team, member):
         return render_template("lifecycle/close.html", team=team, member=member, form=form), 422
     db.flush()
     failed = sum(invites.send_invites(db, meeting) for meeting in closing.meetings)
-    flash(_("Het zorgteam is afgesloten. Alles blijft leesbaar, maar niets kan nog gewijzigd worden."), "info")
+    flash(_("Het zorgteam is afgesloten."), "info")
     if failed:
         flash(_("Niet iedereen kon bericht krijgen dat het geplande overleg niet doorgaat."), "error")
     return redirect(url_for("teams.overview", team_id=team.id))
