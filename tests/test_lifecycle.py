@@ -17,9 +17,11 @@ from models.erasure import ErasureRefused, erase, retention_of
 from models.info import items_of
 from models.meetings import meetings_of
 from models.members import NotAllowed, add_member, current_designations, load_membership
-from models.permissions import Permission
+from models.lifecycle import close_team
+from models.permissions import PERSONS_RIGHTS, WHEN_CLOSED, Permission
 from models.people import find_by_insz
 from models.revisions import restrict
+from tests.test_access import OWNER_RULE, TEAM_ROUTES, _request, concrete_url
 from tests.test_accounts import NEW_PASSWORD, _link, _mails
 
 RITA_INSZ = "38.06.02-214.81"
@@ -352,3 +354,32 @@ def test_the_export_tells_that_the_team_was_closed(app, login_as, db, world):
     assert document["team"]["closed_on"] == date.today().isoformat() and document["team"]["closed_reason"] == "died"
     [team] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CareTeam"]
     assert team["status"] == "inactive" and team["period"]["end"] == date.today().isoformat()
+
+
+# --- every team route of a closed team, generated from the url_map as in tests/test_access.py -----------------------
+
+@pytest.fixture
+def closed_johan(db, world):
+    team = world.johan_team
+    close_team(db, team, load_membership(db, team.id, world.user("karim").id), reason="no_longer_needed",
+               on=date.today())
+    db.commit()
+    return team
+
+
+@pytest.mark.parametrize("route", TEAM_ROUTES, ids=str)
+def test_a_closed_team_refuses_every_change_but_the_persons_rights(app, login_as, world, closed_johan, route):
+    """As its coordinator: reading pages still answer, every POST and every page for a change answers 409 with the
+    'closed' page, except export, restriction and erasure (the person's rights over the record)."""
+    response = _request(login_as("karim"), route, concrete_url(app, world, route, closed_johan))
+    refused = response.status_code == 409 and "Dit zorgteam is afgesloten" in response.get_data(as_text=True)
+    open_to = route.permission in PERSONS_RIGHTS or (route.method == "GET" and route.permission in WHEN_CLOSED)
+    assert refused != open_to, f"{route.method} {route.rule} answered {response.status_code}"
+    if open_to:  # on an agreement's pages the owner rule decides too: Karim no longer manages agreements
+        assert response.status_code not in ((404, 500) if route.endpoint in OWNER_RULE else (403, 404, 500))
+
+
+def test_the_refusal_page_says_it_once(login_as, world, closed_johan):
+    page = login_as("maria").get(f"/teams/{closed_johan.id}/members/new").get_data(as_text=True)
+    assert "Dit zorgteam is afgesloten" in page and "closed-banner" not in page
+    assert "closed-banner" in login_as("maria").get(f"/teams/{closed_johan.id}/goals/").get_data(as_text=True)
