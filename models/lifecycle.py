@@ -76,9 +76,10 @@ def _check_start(care_level: str, consent_method: str, care_question: str | None
 
 def start_team(session, person: Person, founder: User, *, actor: User | None, role: str, care_level: str,
                consent_method: str, insz: str | None = None, care_question: str | None = None,
-               **details) -> Member:
+               person_email: str | None = None, **details) -> Member:
     """Start the team around `person` (new; its INSZ is `insz`): the person and `founder` are its first members,
-    `founder` its coordinator (`details`: the founder's discipline, organisation, phone). `actor` None: the command
+    `founder` its coordinator (`details`: the founder's discipline, organisation, phone; `person_email`: where the
+    person can be invited). `actor` None: the command
     line. Returns the founder's membership, with its coordinator rights, to add the other members with.
     Flushes, no commit."""
     _check_start(care_level, consent_method, care_question, role)
@@ -89,7 +90,7 @@ def start_team(session, person: Person, founder: User, *, actor: User | None, ro
     team.care_level, team.care_question = care_level, (care_question or "").strip() or None
     audit.record(session, actor, "create", team=team, target=team)
     add_member(session, team, None, role=Role.PERSON, name=person.full_name, phone=person.phone,
-               consent_method=consent_method)
+               email=person_email, consent_method=consent_method)
     coordinator = add_member(session, team, None, role=role, name=founder.name, user=founder,
                              email=founder.email, consent_method=consent_method, **details)
     designate(session, team, None, "coordinator", coordinator)

@@ -383,3 +383,21 @@ def test_the_refusal_page_says_it_once(login_as, world, closed_johan):
     page = login_as("maria").get(f"/teams/{closed_johan.id}/members/new").get_data(as_text=True)
     assert "Dit zorgteam is afgesloten" in page and "closed-banner" not in page
     assert "closed-banner" in login_as("maria").get(f"/teams/{closed_johan.id}/goals/").get_data(as_text=True)
+
+
+def test_the_person_may_be_invited_from_the_start(app, login_as, db, outbox):
+    assert login_as("hanne").post("/teams/new", data=_form(person_email="Marcel@zorgteam.example")).status_code == 302
+    assert sorted(m["To"] for m in _mails(outbox)) == ["marcel@zorgteam.example", "nina@zorgteam.example"]
+    marcel = app.test_client()
+    link = _link(next(m for m in _mails(outbox) if m["To"] == "marcel@zorgteam.example"))
+    assert marcel.post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD}).status_code == 302
+    team = _new_team(db)
+    assert marcel.get(f"/teams/{team.id}/access-log/").status_code == 200  # the person sees who looked
+    assert _members(db, team)["Marcel Janssens"].email == "marcel@zorgteam.example"
+
+
+def test_an_address_used_twice_is_refused(login_as, db, outbox):
+    response = login_as("hanne").post("/teams/new", data=_form(person_email="hanne@zorgteam.example"))
+    assert response.status_code == 422
+    assert "Iemand met dit e-mailadres is al lid van het zorgteam." in response.get_data(as_text=True)
+    assert find_by_insz(db, NEW_INSZ) is None

@@ -65,6 +65,9 @@ class FirstMemberForm(Form):
 class NewTeamForm(PersonForm):
     """The person (the fields of the person's record), and what a team needs from its first day."""
 
+    person_email = EmailField(_l("E-mailadres van de persoon (voor een uitnodiging)"),
+                              validators=[Optional(), Email(_l("Dit is geen geldig e-mailadres.")),
+                                          Length(max=254, message=TOO_LONG)])
     care_question = TextAreaField(_l("De zorgvraag, in de woorden van de persoon"), validators=[
         DataRequired(_l("Vul de zorgvraag in.")), Length(max=CARE_QUESTION_MAX, message=TOO_LONG)],
                                   render_kw={"rows": 4})
@@ -110,7 +113,11 @@ class NewTeamForm(PersonForm):
         return {"role": self.my_role.data, "care_level": self.care_level.data, "insz": self.insz.data or None,
                 "consent_method": self.consent_method.data, "care_question": self.care_question.data,
                 "discipline": self.my_discipline.data or None, "organisation": self.my_organisation.data or None,
-                "phone": self.my_phone.data or None}
+                "phone": self.my_phone.data or None, "person_email": self.invited_person}
+
+    @property
+    def invited_person(self) -> str | None:
+        return (self.person_email.data or "").strip().lower() or None
 
     def first_members(self) -> list[tuple[int, FirstMemberForm]]:
         """The rows filled in, numbered from 1 as on the page."""

@@ -63,22 +63,21 @@ def _duplicate(db, team) -> str:
 
 
 def _add_first_members(db, founder: Member, form: NewTeamForm) -> None:
-    """The rows filled in, as members added by the founder (invited when an address is given); then the
-    coordinator hand-over, when someone else was chosen."""
+    """The rows filled in, as members added by the founder (invited when an address is given), the person's
+    invitation; then the coordinator hand-over, when someone else was chosen."""
     team, method = founder.team, form.consent_method.data
-    added = {}
+    person = db.scalar(select(Member).where(Member.team_id == team.id, Member.role == Role.PERSON))
+    added = {"person": person}
+    if form.invited_person:
+        invitation_mail(team, *invite(db, team, founder, person, form.invited_person))
     for number, row in form.first_members():
         added[str(number)] = add_member(db, team, founder, role=row.role.data, name=row.name.data.strip(),
                                         discipline=row.discipline.data or None,
                                         email=(row.email.data or "").strip().lower() or None, consent_method=method)
         if row.email.data:
             invitation_mail(team, *invite(db, team, founder, added[str(number)], row.email.data))
-    chosen = form.coordinator.data
-    if chosen == "person":
-        chosen_member = db.scalar(select(Member).where(Member.team_id == team.id, Member.role == Role.PERSON))
-        designate(db, team, founder, "coordinator", chosen_member)
-    elif chosen in added:
-        designate(db, team, founder, "coordinator", added[chosen])
+    if form.coordinator.data in added:
+        designate(db, team, founder, "coordinator", added[form.coordinator.data])
 
 
 @bp.route("/teams/<team_id>/close", methods=["GET", "POST"], access=Permission.TEAM_CLOSE)
