@@ -82,8 +82,8 @@ def _add_first_members(db, founder: Member, form: NewTeamForm) -> None:
 
 @bp.route("/teams/<team_id>/close", methods=["GET", "POST"], access=Permission.TEAM_CLOSE)
 def close(team, member):
-    form = CloseForm()
-    if team.closed or not form.validate_on_submit():
+    form = CloseForm()  # a closed team never gets here: the guard answers with the 'closed' page
+    if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("lifecycle/close.html", team=team, member=member, form=form), status
     db = get_session()
