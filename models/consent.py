@@ -182,14 +182,15 @@ def set_professionals_only(session, team, actor, category: str, limited: bool, *
     audit.record(session, actor, "consent", team=team, category=category)
 
 
-def apply_role_defaults(session, member) -> None:
-    """The grants a new member starts with, by role; recorded in the history as 'default'."""
+def apply_role_defaults(session, member, method: str = "default") -> None:
+    """The grants a new member starts with, by role; recorded in the history as 'default', or as how the person
+    gave their consent when the team was started."""
     for category in ROLE_DEFAULTS[Role(member.role)]:
         grant = ConsentGrant(team_id=member.team_id, member_id=member.id, category=category, granted=True)
         grant.ensure_id()
         session.add(grant)
         event = ConsentEvent(team_id=member.team_id, person_id=member.person_id, member_id=member.id,
-                             category=category, change="grant", method="default")
+                             category=category, change="grant", method=method)
         event.ensure_id()
         session.add(event)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -33,18 +33,22 @@ class ErasureRefused(Exception):
     """The retention period still runs; the message says until when and why."""
 
     def __init__(self, retention: Retention):
-        super().__init__(f"De bewaartermijn loopt nog tot {retention.ends:%d-%m-%Y}: de laatste wijziging in dit "
-                         f"zorgteam was op {retention.last_activity:%d-%m-%Y}, en gegevens blijven "
-                         f"{retention.days} dagen na de laatste wijziging bewaard.")
+        since = (f"het zorgteam werd afgesloten op {retention.last_activity:%d-%m-%Y}, en gegevens blijven "
+                 f"{retention.days} dagen na het afsluiten bewaard" if retention.closed else
+                 f"de laatste wijziging in dit zorgteam was op {retention.last_activity:%d-%m-%Y}, en gegevens "
+                 f"blijven {retention.days} dagen na de laatste wijziging bewaard")
+        super().__init__(f"De bewaartermijn loopt nog tot {retention.ends:%d-%m-%Y}: {since}.")
         self.retention = retention
 
 
 @dataclass(frozen=True)
 class Retention:
-    """The retention rule applied to one team: kept `days` after its last recorded change."""
+    """The retention rule applied to one team: kept `days` after its last recorded change, or after the
+    closing date once the team is closed (`closed`; `last_activity` is then that date)."""
 
     last_activity: datetime
     days: int
+    closed: bool = False
 
     @property
     def ends(self) -> datetime:
@@ -55,7 +59,10 @@ class Retention:
 
 
 def retention_of(session, team: CareTeam, days: int) -> Retention:
-    """The team's last change according to the audit trail (or its creation), and the period that follows."""
+    """The team's last change according to the audit trail (or its creation), and the period that follows;
+    for a closed team the period runs from the closing date."""
+    if team.closed_on is not None:
+        return Retention(datetime.combine(team.closed_on, time(), UTC), days, closed=True)
     last = session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.team_id == team.id,
                                                                 AuditEvent.action.not_in(PASSIVE)))
     return Retention(max(filter(None, (last, team.created_at))), days)

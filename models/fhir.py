@@ -141,7 +141,8 @@ def care_team(doc: dict, refs: Refs) -> CareTeam:
             held.setdefault(record["member_id"], []).append(_code("designation", record["kind"]))
     person = doc["person"]
     return CareTeam(
-        id=doc["team"]["id"], status="active", subject=refs.patient, period=_period(doc["team"]["created_at"]),
+        id=doc["team"]["id"], status="inactive" if doc["team"]["closed_on"] else "active", subject=refs.patient,
+        period=_period(doc["team"]["created_at"], doc["team"]["closed_on"]),
         name=f"Zorgteam van {person['given_name']} {person['family_name']}",
         participant=[{"member": refs.member(m["id"]), "role": [_code("role", m["role"])] + held.get(m["id"], []),
                       "period": _period(m["started_on"], m["ended_on"])} for m in doc["members"]])
@@ -203,7 +204,8 @@ def observations(doc: dict, refs: Refs) -> list[Observation]:
 def care_plan(doc: dict, refs: Refs) -> CarePlan:
     person = doc["person"]
     return CarePlan(
-        id=derived_id(doc["team"]["id"], "CarePlan"), status="active", intent="plan", subject=refs.patient,
+        id=derived_id(doc["team"]["id"], "CarePlan"), status="completed" if doc["team"]["closed_on"] else "active",
+        intent="plan", subject=refs.patient,
         title=f"Zorgplan van {person['given_name']} {person['family_name']}", careTeam=[refs.team],
         created=doc["team"]["created_at"], goal=list(refs.goals.values()) or None,
         activity=[{"reference": {"reference": f"urn:uuid:{a['id']}", "type": "Task"}} for a in doc["agreements"]]

@@ -14,7 +14,7 @@ from models import audit
 from models.consent import apply_role_defaults
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
-from models.permissions import Designation, Permission, Role, permissions_for
+from models.permissions import WHEN_CLOSED, Designation, Permission, Role, permissions_for
 from models.teams import CareTeam, DesignationRecord
 from models.users import User, find_user
 
@@ -79,7 +79,12 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        return permissions_for(self.role, set(self.held)) if self.active else frozenset()
+        """By role and designations; nothing once the membership ended, only reads (and the person's rights)
+        once the team is closed."""
+        if not self.active:
+            return frozenset()
+        granted = permissions_for(self.role, set(self.held))
+        return granted & WHEN_CLOSED if self.team.closed else granted
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -137,8 +142,9 @@ def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]
 
 
 def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name: str, user=None,
-               **details) -> Member:
-    """Add a member (with an account in `user`, or as a contact without one). `actor` None: system (demo, CLI)."""
+               consent_method: str = "default", **details) -> Member:
+    """Add a member (with an account in `user`, or as a contact without one). `actor` None: system (demo, CLI).
+    `consent_method`: how the person consented to what the member sees (a team's first members)."""
     if actor is not None:
         actor.require(Permission.MEMBERS_MANAGE)
     if user is not None and load_membership(session, team.id, user.id) is not None:
@@ -147,7 +153,7 @@ def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name
                     user_id=user.id if user else None, **details)
     member.ensure_id()
     session.add(member)
-    apply_role_defaults(session, member)
+    apply_role_defaults(session, member, consent_method)
     audit.record(session, actor, "create", team=team, target=member)
     return member
 

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     RECORD_HISTORY = "record:history"  # see corrected values' previous versions and restricted records
     RECORD_RESTRICT = "record:restrict"  # restrict a record (kept, not shown) on the person's request, and lift it
     TEAM_ERASE = "team:erase"  # erase the person's whole record on their request (after the retention period)
+    TEAM_CLOSE = "team:close"  # close the team (death, a move, care no longer needed): read-only afterwards
 
 
 class Role(StrEnum):
@@ -73,10 +74,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
     Designation.COORDINATOR: frozenset(_CARE | _DECIDES | _CARE_GOALS | _FOLLOW_UP
-                                          | {P.MEMBERS_MANAGE, P.MEETINGS_MANAGE, P.TEAM_ERASE}),
+                                          | {P.MEMBERS_MANAGE, P.MEETINGS_MANAGE, P.TEAM_ERASE,
+                                             P.TEAM_CLOSE}),
     Designation.REPRESENTATIVE: frozenset(_CARE | _DECIDES),
     Designation.TRUSTED_PERSON: frozenset(),
 }
+
+# A closed team is read-only: its members keep what reads, and the person keeps their rights over the record.
+READS = frozenset({P.TEAM_VIEW, P.PERSON_VIEW_IDENTITY, P.ACCESS_LOG_VIEW, P.GOALS_VIEW, P.INFO_VIEW,
+                   P.MESSAGES_VIEW, P.MEETINGS_VIEW, P.MEETINGS_READ, P.AGREEMENTS_VIEW, P.RECORD_HISTORY})
+PERSONS_RIGHTS = frozenset({P.RECORD_EXPORT, P.RECORD_RESTRICT, P.TEAM_ERASE})
+WHEN_CLOSED = READS | PERSONS_RIGHTS
 
 PROFESSIONAL_ROLES = frozenset({Role.PROFESSIONAL, Role.CASE_MANAGER, Role.MEETING_ORGANISER})
 

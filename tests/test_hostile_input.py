@@ -135,7 +135,8 @@ def _rows(db, table, where) -> list[str]:
 
 def protected(db, world, form: Form | None) -> dict:
     """What no hostile post may change: Rita's team, other accounts, the team of every row, members' roles
-    (unless the form has a role field) and Karim's address and status."""
+    (unless the form has a role field, such as the new team's `my_role` and `members-0-role`) and Karim's address
+    and status."""
     db.expire_all()
     rita, karim = world.rita_team.id, world.user("karim").id
     state = {}
@@ -148,7 +149,7 @@ def protected(db, world, form: Form | None) -> dict:
     users = Base.metadata.tables["users"]
     state["other accounts"] = _rows(db, users, users.c.id != karim)
     state["karim"] = [(u.email, u.active) for u in db.scalars(select(User).where(User.id == karim))]
-    if form is None or "role" not in form.names():
+    if form is None or not any(name == "role" or name.endswith(("-role", "_role")) for name in form.names()):
         state["roles"] = sorted(f"{m.id}:{m.role}:{m.user_id}" for m in db.scalars(select(Member)))
     return state
 

@@ -2,6 +2,8 @@
 
 A route under /teams/<team_id>/ names a Permission; the guard resolves the team and the caller's membership,
 answers 404 to outsiders and 403 to members without the permission, and hands the view `team` and `member`.
+A closed team is read-only: the guard answers 409 to every change and to every form page for one, except the
+person's rights over the record (models/permissions.py WHEN_CLOSED).
 """
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ import uuid
 from enum import Enum
 
 import flask
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from models import CareTeam, audit
 from models.members import NotAllowed, load_membership
-from models.permissions import Permission
+from models.permissions import PERSONS_RIGHTS, WHEN_CLOSED, Permission
 from models.teams import NotInTeam
-from zorgteam.db import get_session, keep_changes
+from zorgteam.db import READS_FIRST, get_session, keep_changes
 
 
 class Access(Enum):
@@ -24,6 +26,7 @@ class Access(Enum):
 
 
 PUBLIC, LOGGED_IN = Access.PUBLIC, Access.LOGGED_IN
+
 # Flask's own static route serves files only; it is the one route not declared through our Blueprint.
 BUILTIN_PUBLIC = frozenset({"static"})
 
@@ -73,8 +76,24 @@ def _refuse_outsider(session, team_id: uuid.UUID):
     abort(404)
 
 
+def _closed_to(team, permission: Permission) -> bool:
+    """Whether a closed team refuses this request: every POST (some are declared with a reading permission, such
+    as an owner ticking off an agreement) and every page for a change, but not the person's rights."""
+    if not team.closed or permission in PERSONS_RIGHTS:
+        return False
+    return request.method not in READS_FIRST or permission not in WHEN_CLOSED
+
+
+def _refuse_closed(member, team):
+    """A change to a closed team: refused with a page that says so (and the attempt is audited)."""
+    audit.record(get_session(), member, "denied", team=team, category="team:closed", outcome="denied")
+    keep_changes()
+    return render_template("lifecycle/closed.html", team=team, member=member), 409
+
+
 def _authorise_team(permission: Permission):
-    """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission."""
+    """Resolve <team_id> to the team and the caller's membership; 404 for outsiders, 403 without permission,
+    409 for a change to a closed team."""
     args = request.view_args or {}
     try:
         team_id = uuid.UUID(str(args.get("team_id")))
@@ -85,11 +104,14 @@ def _authorise_team(permission: Permission):
     if member is None:
         _refuse_outsider(session, team_id)
     team = member.team
+    if _closed_to(team, permission):
+        return _refuse_closed(member, team)
     if not member.may(permission):
         _deny(member, team, permission)
     del args["team_id"]
     args["team"], args["member"] = team, member
     g.team, g.member = team, member
+    return None
 
 
 def guard():
@@ -104,7 +126,7 @@ def guard():
     if not current_user.is_authenticated:
         return _login_redirect()
     if isinstance(access, Permission):
-        _authorise_team(access)
+        return _authorise_team(access)
     return None
 
 

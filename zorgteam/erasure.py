@@ -83,6 +83,11 @@ def _load_team(session, team_id: uuid.UUID) -> CareTeam:
     return team
 
 
+def _since(retention) -> str:
+    word = "closing" if retention.closed else "last change"
+    return f"{word} on {retention.last_activity:%Y-%m-%d}"
+
+
 def _same_id(typed: str, team_id: uuid.UUID) -> bool:
     try:
         return uuid.UUID(typed.strip()) == team_id
@@ -97,7 +102,7 @@ def _confirm_on_terminal(team: CareTeam, refused: ErasureRefused | None) -> None
         raise click.ClickException("Not confirmed; nothing was erased.")
     if refused is not None:
         click.echo(f"The retention period still runs until {refused.retention.ends:%Y-%m-%d} "
-                   f"(last change {refused.retention.last_activity:%Y-%m-%d}).")
+                   f"({_since(refused.retention)}).")
         if click.prompt(f"Type {FORCE_PHRASE} to erase anyway") != FORCE_PHRASE:
             raise click.ClickException("Not confirmed; nothing was erased.")
 
@@ -115,7 +120,7 @@ def erase_person_command(team_id: uuid.UUID, force: bool):
         if refused is not None and not force:
             raise click.ClickException(
                 f"Refused: the retention period runs until {retention.ends:%Y-%m-%d}, {retention.days} days after "
-                f"the team's last change on {retention.last_activity:%Y-%m-%d}. Use --force to override "
+                f"the team's {_since(retention)}. Use --force to override "
                 "(you will be asked to confirm).")
         _confirm_on_terminal(team, refused)
         result = erase(session, team, None, retention_days=_days(), force=force)

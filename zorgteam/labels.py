@@ -53,6 +53,7 @@ ACTIONS = {
     "rekey": _l("vernieuwde de sleutel van"),
     "restrict": _l("beperkte op vraag van de persoon"),
     "lift": _l("hief de beperking op van"),
+    "close": _l("sloot af:"),
 }
 SYSTEM = _l("Zorgteam (automatisch)")
 OUTSIDER = _l("Iemand buiten het zorgteam")
@@ -141,6 +142,19 @@ CONSENT_METHODS = {
     "by_representative": _l("door de vertegenwoordiger"),
     "default": _l("standaard bij het begin"),
 }
+# Simple or complex care (models/teams.py CARE_LEVELS).
+CARE_LEVELS = {
+    "simple": _l("Enkelvoudige zorg"),
+    "complex": _l("Complexe zorg"),
+}
+# Why a team was closed (models/lifecycle.py CLOSING_REASONS).
+CLOSING_REASONS = {
+    "died": _l("De persoon is overleden"),
+    "nursing_home": _l("De persoon is verhuisd naar een woonzorgcentrum"),
+    "no_longer_needed": _l("Zorg en ondersteuning zijn niet meer nodig"),
+    "persons_request": _l("Op vraag van de persoon"),
+    "other": _l("Een andere reden"),
+}
 # Goal Attainment Scaling, in words a family carer understands.
 GAS_LEVELS = {
     2: _l("+2: veel beter dan verwacht"),
@@ -177,4 +191,5 @@ def init_app(app: Flask) -> None:
                                  role_label=role_label, DIMENSIONS=DIMENSIONS, LIFECYCLE=LIFECYCLE,
                                  ACHIEVEMENT=ACHIEVEMENT, GAS_LEVELS=GAS_LEVELS,
                                  CATEGORIES=CATEGORIES, CONSENT_METHODS=CONSENT_METHODS,
-                                 AGREEMENT_STATUSES=AGREEMENT_STATUSES, RECURRENCES=RECURRENCES)
+                                 AGREEMENT_STATUSES=AGREEMENT_STATUSES, RECURRENCES=RECURRENCES,
+                                 CARE_LEVELS=CARE_LEVELS, CLOSING_REASONS=CLOSING_REASONS)

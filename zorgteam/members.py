@@ -98,7 +98,8 @@ class PersonForm(FlaskForm):
                 raise ValidationError(str(error)) from None
 
 
-def _invite_mail(team, user, is_new: bool) -> None:
+def invitation_mail(team, user, is_new: bool) -> None:
+    """The invitation to a team: a link to choose a password for a new account, else a link to the team."""
     settings = current_app.config["ZORGTEAM"]
     if is_new:
         token = issue_token(get_session(), user, "invitation", timedelta(days=settings.invitation_valid_days))
@@ -132,7 +133,7 @@ def add(team, member):
     try:
         added = add_member_to_team(db, team, member, role=form.role.data, name=form.name.data, **form.details())
         if form.send_invitation.data:
-            _invite_mail(team, *invite(db, team, member, added, form.email.data))
+            invitation_mail(team, *invite(db, team, member, added, form.email.data))
     except (MembershipRule, mail.MailFailed) as error:
         form.form_errors.append(str(error) if isinstance(error, MembershipRule) else
                                 _("De uitnodiging kon niet verstuurd worden. Probeer het later opnieuw."))

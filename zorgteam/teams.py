@@ -29,14 +29,15 @@ def _matches(team, query: str) -> bool:
 
 @bp.route("/teams/", access=LOGGED_IN)
 def index():
-    """The user's teams; the name search decrypts only these teams and filters in memory."""
+    """The user's teams, the closed ones apart; the name search decrypts only these teams and filters in memory."""
     db = get_session()
     teams = sorted(teams_of(db, current_user.id), key=lambda t: t.person.family_name.casefold())
     query = (request.args.get("q") or "").strip()[:100]
     if query:
         teams = [t for t in teams if _matches(t, query)]
         audit.record(db, current_user._get_current_object(), "search", category="teams")
-    return render_template("teams/index.html", teams=teams, query=query)
+    return render_template("teams/index.html", teams=[t for t in teams if not t.closed], query=query,
+                           closed=[t for t in teams if t.closed])
 
 
 @bp.route("/teams/<team_id>/", access=Permission.TEAM_VIEW)

@@ -63,10 +63,16 @@ def browser_database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(browser_database_url, keyring_path, tmp_path_factory):
+def live_outbox(tmp_path_factory) -> Path:
+    """The folder where the live server writes its mail (.eml files), for tests that follow a link in one."""
+    return tmp_path_factory.mktemp("browser-outbox")
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_database_url, keyring_path, live_outbox):
     """The app with the demo loaded, served by werkzeug in a background thread; yields its base URL."""
     app = create_app({"database_url": browser_database_url, "keyring": str(keyring_path), "smtp_url": None,
-                      "outbox": str(tmp_path_factory.mktemp("browser-outbox")),
+                      "outbox": str(live_outbox),
                       "base_url": "http://zorgteam.test", "require_2fa_for_professionals": False})
     database = app.extensions["zorgteam.db"]
     with database.session() as session, session.begin():
