@@ -2,8 +2,8 @@
 planned follow-up meeting, and what changed since the member's last visit, read from the audit trail.
 
 "Last visit" needs no table of its own: it is the member's latest audited activity in the team up to `boundary`,
-the audit chain's head when the current login session first opened the home screen. So a GET writes nothing new,
-the answer stays the same for the whole session, and visiting a team page counts as a visit too.
+the audit chain's head when the current login session began. So a GET writes nothing new, the answer stays the
+same for the whole session, and having opened a team page (or one's tasks) in an earlier session counts as a visit.
 Glossary: overzicht (home), sinds uw vorige bezoek (changes since the last visit), vervolgoverleg (follow-up MDO).
 """
 from __future__ import annotations

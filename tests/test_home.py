@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from models import AuditEvent, audit
 from models.agreements import add_agreement
-from models.consent import set_grant, set_professionals_only
-from models.info import add_item
+from models.consent import CATEGORIES, set_grant, set_professionals_only, visible_categories
+from models.info import SHAPES, add_item, save_sheet, sheet_of
 from models.meetings import cancel_meeting, next_meeting
 from models.members import load_membership
 from models.messages import post_message, unread_counts
 from tests.conftest import PASSWORD, login
+from zorgteam.labels import OBJECTS
 
 MEDICAL_WORDS = ("medicatie", "huidige toestand", "contactlogboek", "zorgnoden", "zorggeschiedenis", "doelen",
                  "vroegtijdige zorgplanning")
@@ -71,9 +72,7 @@ def test_professionals_land_on_the_home_screen_and_carers_on_their_tasks(login_a
 
 def test_logging_in_leads_a_family_carer_to_her_tasks(client):
     response = client.post("/login", data={"email": "maria@zorgteam.example", "password": PASSWORD})
-    assert response.status_code == 302
-    landing = client.get(response.headers["Location"])
-    assert landing.status_code == 302 and landing.headers["Location"] == "/my/tasks"
+    assert response.status_code == 302 and response.headers["Location"] == "/my/tasks"
     assert "Weekdoos klaarzetten" in client.get("/my/tasks").get_data(as_text=True)
 
 
@@ -122,8 +121,10 @@ def test_what_one_does_oneself_is_no_news(db, world, login_as):
     assert "schreef een bericht" not in _changes(_page(client))
 
 
-def test_nothing_is_new_on_a_first_visit(login_as):
-    assert "Niets nieuw sinds uw vorige bezoek." in _changes(_page(login_as("lotte")))
+def test_a_first_visit_says_so_and_a_quiet_team_says_nothing_is_new(db, world, login_as):
+    assert "Dit is uw eerste bezoek." in _changes(_page(login_as("lotte")))
+    _visited(db, world, "sofie")
+    assert "Niets nieuw sinds uw vorige bezoek." in _changes(_page(login_as("sofie")))
 
 
 # --- Els, GP -------------------------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def test_els_sees_new_messages_and_the_meeting_but_plans_nothing(db, world, logi
     html = _page(login_as("els"))
     messages = html[html.index('id="messages-heading"'):html.index('id="meetings-heading"')]
     assert re.search(r"\d+ nieuwe? berichte?n?", messages)
-    assert "Zorgteam van Johan Peeters" in messages
+    assert "Zorgteam van" not in messages  # she is in one team: no need to say which
     assert "Zorgteams zonder gepland vervolgoverleg" not in html and "MDO" in html
 
 
@@ -174,6 +175,37 @@ def test_jef_hears_nothing_medical(db, world, login_as):
 
 # --- consent -------------------------------------------------------------------------------------------------------
 
+def _touch_every_category(db, world) -> None:
+    """Tom changes each of the nine categories (the journal gets an entry: it has no sheet)."""
+    team, tom = world.johan_team, _actor(db, world, "tom")
+    for category in CATEGORIES:
+        shape = SHAPES[category]
+        if shape.sheet:
+            sheet = sheet_of(db, team.id, category)
+            save_sheet(db, team, tom, category, {shape.sheet[0].name: "Bijgewerkt"}, sheet.version if sheet else None)
+        else:
+            add_item(db, team, tom, category, {"occurred_on": date.today(), "kind": "contact", "text": "Bezoek"})
+    db.commit()
+
+
+@pytest.mark.parametrize("who", ["johan", "maria", "an", "jef", "griet", "els"])
+def test_a_member_learns_of_changes_only_in_the_categories_they_may_see(db, world, login_as, who):
+    _visited(db, world, who)
+    _touch_every_category(db, world)
+    changes = _changes(_page(login_as(who), "?kind=changes"))  # every line, not the first eight
+    seen = visible_categories(db, _actor(db, world, who))
+    assert seen != frozenset() and (who != "jef" or seen == {"contacts"})
+    for category in CATEGORIES:
+        assert (str(OBJECTS[category]) in changes) == (category in seen), (who, category)
+
+
+def test_a_long_list_of_changes_is_cut_short_and_counted(db, world, login_as):
+    _visited(db, world, "johan")
+    _touch_every_category(db, world)
+    changes = _changes(_page(login_as("johan")))
+    assert changes.count("<li>") == 8 and "en nog 1 andere wijziging" in changes
+
+
 def test_withdrawn_consent_takes_the_change_off_the_home_screen_at_once(db, world, login_as):
     _visited(db, world, "an")
     _busy_team(db, world)
@@ -200,6 +232,15 @@ def test_since_the_last_visit_holds_for_the_session_and_moves_on_with_the_next(d
     post_message(db, world.johan_team, _actor(db, world, "tom"), "Nieuw na zijn bezoek")
     db.commit()
     assert "schreef een bericht" in _changes(_page(client))
+
+
+def test_pages_seen_after_logging_in_do_not_swallow_the_news(db, world, client):
+    _visited(db, world, "maria")
+    _busy_team(db, world)
+    response = client.post("/login", data={"email": "maria@zorgteam.example", "password": PASSWORD})
+    assert response.headers["Location"] == "/my/tasks"
+    assert "Rolstoel aanvragen" in client.get("/my/tasks").get_data(as_text=True)  # a read in the team, after login
+    assert "voegde iets toe aan de medicatie" in _changes(_page(client))
 
 
 def test_the_home_screen_is_audited_as_a_read_of_each_team_it_shows(db, world, login_as):
@@ -244,7 +285,6 @@ def test_the_team_filter_keeps_to_one_team(db, world, login_as):
 # --- unread counts ---------------------------------------------------------------------------------------------------
 
 def test_unread_counts_at_once_match_the_team_menu(db, world):
-    from models.consent import visible_categories
     from models.messages import hidden_kinds
     from zorgteam.messages import unread
     team = world.johan_team

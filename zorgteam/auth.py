@@ -19,7 +19,7 @@ from models.base import utcnow
 from models.users import failures_since, find_user, record_failure, unknown_account_check, use_recovery_code
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
-from zorgteam.home import landing
+from zorgteam.home import landing, start_session
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -91,6 +91,7 @@ def complete_login(user: User):
     if lang:
         session["lang"] = user.language = lang
     login_user(user)
+    start_session()
     audit.record(get_session(), user, "login")
     return redirect(safe_next(target) if target else landing())
 

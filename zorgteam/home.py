@@ -28,8 +28,8 @@ from zorgteam.db import get_session
 bp = Blueprint("home", __name__)
 KINDS = {"all": _l("Alles"), "agreements": _l("Afspraken"), "messages": _l("Berichten"),
          "meetings": _l("Overleg"), "changes": _l("Wat veranderde")}
-SINCE_KEY = "home_since"  # the audit head when this login session first opened the home screen
-LINES = 8  # changes shown per team; the rest are counted
+SINCE_KEY = "home_since"  # the audit head when this login session began
+LINES = 8  # lines of changes shown per team (all when only changes are asked for); the rest are counted
 MEETINGS = 10  # meetings shown unless only meetings are asked for
 # What someone did, in a sentence after their name: "Tom Wouters (thuisverpleegkundige) wijzigde de medicatie".
 INFO_PHRASES = {"create": _l("voegde iets toe aan %(subject)s"), "update": _l("wijzigde %(subject)s"),
@@ -88,7 +88,14 @@ def _wants(filters: dict, kind: str) -> bool:
     return filters["kind"] in ("all", kind)
 
 
+def start_session() -> None:
+    """At login: what happened up to now was before this visit, so pages seen after logging in (a carer lands on
+    her tasks first) do not count as the "last visit" the home screen compares with."""
+    session[SINCE_KEY] = domain.boundary(get_session())
+
+
 def _since(db) -> int:
+    """The boundary of this session (a session made without the login form gets it on its first home screen)."""
     if SINCE_KEY not in session:
         session[SINCE_KEY] = domain.boundary(db)
     return session[SINCE_KEY]
@@ -134,21 +141,26 @@ def _actors(db, events) -> dict[uuid.UUID, dict]:
     return found
 
 
-def _changes(db, members, categories) -> list[dict]:
-    """Per team: since when, and what changed since the member's last visit."""
+def _changes(db, members, categories, every: bool = False) -> list[dict] | None:
+    """Per team: since when, and what changed since the member's last visit; None on a first visit."""
     visits = domain.last_visits(db, current_user.id, [m.team_id for m in members], _since(db))
     since = domain.thresholds(visits, [m.team_id for m in members])
+    if not since:
+        return None
     visible = domain.visible_changes(db, members, domain.changes_since(db, current_user.id, since), categories)
     seqs = set(since.values())
     when = dict(db.execute(select(AuditEvent.seq, AuditEvent.at).where(AuditEvent.seq.in_(seqs))).all()) if seqs \
         else {}
     actors = _actors(db, [e for events in visible.values() for e in events])
-    return [_team_changes(m, when.get(since[m.team_id]), _lines(m, visible[m.team_id], actors.get(m.team_id, {})))
-            for m in members if m.team_id in visible]
+    shown = None if every else LINES
+    return [_team_changes(m, when.get(since[m.team_id]), _lines(m, visible[m.team_id], actors.get(m.team_id, {})),
+                          shown) for m in members if m.team_id in visible]
 
 
-def _team_changes(member, since, lines: list[dict]) -> dict:
-    return {"member": member, "since": since, "lines": lines[:LINES], "more": sum(l["count"] for l in lines[LINES:])}
+def _team_changes(member, since, lines: list[dict], shown: int | None) -> dict:
+    """A team's lines, the first `shown` of them (None: all) and how many changes the rest hold."""
+    rest = lines[shown:] if shown is not None else []
+    return {"member": member, "since": since, "lines": lines[:shown], "more": sum(line["count"] for line in rest)}
 
 
 def _meetings(db, members, filters) -> tuple[list, list]:
@@ -173,14 +185,14 @@ def _sections(db, members, filters) -> dict:
     if _wants(filters, "meetings"):
         found["meetings"], found["no_follow_up"] = _meetings(db, members, filters)
     if _wants(filters, "changes"):
-        found["changes"] = _changes(db, members, categories)
+        found["changes"] = _changes(db, members, categories, every=filters["kind"] == "changes")
     return found
 
 
 def _shown_teams(found: dict) -> set[uuid.UUID]:
     teams = {a.team_id for a in found["agreements"]} | {m.team_id for m, _ in found["unread"]}
     teams |= {x.team_id for _, x in found["meetings"]} | {m.team_id for m in found["no_follow_up"]}
-    return teams | {c["member"].team_id for c in found["changes"]}
+    return teams | {c["member"].team_id for c in found["changes"] or ()}
 
 
 def _audit(db, members, found: dict, filters: dict) -> None:
