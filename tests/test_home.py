@@ -259,6 +259,7 @@ def test_the_name_search_finds_the_team_and_says_when_nothing_matches(login_as):
     assert "Premie voor mantelzorgers" in _page(client, "?q=PEETERS")
     html = _page(client, "?q=Vos")
     assert "Niets gevonden voor “Vos”." in html and "Premie voor mantelzorgers" not in html
+    assert "Dit is uw eerste bezoek" not in html
 
 
 def test_the_kind_filter_shows_one_section_and_an_unknown_filter_shows_everything(login_as, world):

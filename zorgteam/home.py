@@ -143,6 +143,8 @@ def _actors(db, events) -> dict[uuid.UUID, dict]:
 
 def _changes(db, members, categories, every: bool = False) -> list[dict] | None:
     """Per team: since when, and what changed since the member's last visit; None on a first visit."""
+    if not members:
+        return []  # a search that found no team
     visits = domain.last_visits(db, current_user.id, [m.team_id for m in members], _since(db))
     since = domain.thresholds(visits, [m.team_id for m in members])
     if not since:
@@ -174,8 +176,7 @@ def _meetings(db, members, filters) -> tuple[list, list]:
 
 def _sections(db, members, filters) -> dict:
     categories = visible_categories_of(db, members)
-    found = {"agreements": [], "unread": [], "meetings": [], "no_follow_up": [], "changes": [],
-             "planner": any(m.may(Permission.MEETINGS_MANAGE) for m in members)}
+    found = {"agreements": [], "unread": [], "meetings": [], "no_follow_up": [], "changes": []}
     if _wants(filters, "agreements"):
         found["agreements"] = domain.due_agreements(db, members)
     if _wants(filters, "messages"):
