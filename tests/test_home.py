@@ -17,6 +17,7 @@ from models.meetings import cancel_meeting, next_meeting
 from models.members import load_membership
 from models.messages import post_message, unread_counts
 from tests.conftest import PASSWORD, login
+from tests.test_query_counts import _add_teams, count_statements  # noqa: F401  (a fixture)
 from zorgteam.labels import OBJECTS
 
 MEDICAL_WORDS = ("medicatie", "huidige toestand", "contactlogboek", "zorgnoden", "zorggeschiedenis", "doelen",
@@ -298,3 +299,26 @@ def test_unread_counts_at_once_match_the_team_menu(db, world):
     counts = unread_counts(db, members, hidden)
     assert counts == {m.id: unread(db, m) for m in members}
     assert len(set(counts.values())) > 1  # the rules make a difference here
+
+
+# --- cost ----------------------------------------------------------------------------------------------------------
+
+def test_the_home_screen_with_news_issues_as_many_queries_with_three_more_busy_teams(client, db, world,
+                                                                                      count_statements):
+    from models.members import teams_of
+    karim = world.user("karim")
+    _visited(db, world, "karim")
+    _busy_team(db, world)
+    login(client, db, karim)
+    before = count_statements(client, "/home?kind=changes")
+    _add_teams(db, karim, 3)
+    for team in teams_of(db, karim.id):
+        if team.id != world.johan_team.id:
+            audit.record(db, load_membership(db, team.id, karim.id), "read", team=team, category="overview")
+            post_message(db, team, None, "Nieuws")
+    post_message(db, world.johan_team, _actor(db, world, "tom"), "Ook nieuw")  # after what he saw in Johan's team
+    db.commit()
+    login(client, db, karim)  # a new session: the news of the new teams is now since his last visit
+    html = client.get("/home?kind=changes").get_data(as_text=True)
+    assert html.count('class="card home-changes"') == 4
+    assert count_statements(client, "/home?kind=changes") == before
