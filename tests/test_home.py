@@ -322,3 +322,14 @@ def test_the_home_screen_with_news_issues_as_many_queries_with_three_more_busy_t
     html = client.get("/home?kind=changes").get_data(as_text=True)
     assert html.count('class="card home-changes"') == 4
     assert count_statements(client, "/home?kind=changes") == before
+
+
+def test_a_team_never_opened_is_compared_with_the_last_visit_anywhere(db, world, login_as):
+    from models.members import add_member
+    add_member(db, world.rita_team, None, role="professional", name="Karim El Amrani", user=world.user("karim"),
+               discipline="social_worker")
+    _visited(db, world, "karim")  # in Johan's team only
+    post_message(db, world.rita_team, load_membership(db, world.rita_team.id, world.user("hanne").id), "Hallo")
+    db.commit()
+    changes = _changes(_page(login_as("karim"), f"?team={world.rita_team.id}"))
+    assert "Hanne Verheust (thuisverpleegkundige) <a" in changes and "schreef een bericht" in changes

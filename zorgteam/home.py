@@ -141,11 +141,12 @@ def _actors(db, events) -> dict[uuid.UUID, dict]:
     return found
 
 
-def _changes(db, members, categories, every: bool = False) -> list[dict] | None:
-    """Per team: since when, and what changed since the member's last visit; None on a first visit."""
+def _changes(db, memberships, members, categories, every: bool = False) -> list[dict] | None:
+    """Per team shown: since when, and what changed since the member's last visit; None on a very first visit.
+    The visits of all `memberships` count, so a team never opened is compared with the latest visit anywhere."""
     if not members:
         return []  # a search that found no team
-    visits = domain.last_visits(db, current_user.id, [m.team_id for m in members], _since(db))
+    visits = domain.last_visits(db, current_user.id, [m.team_id for m in memberships], _since(db))
     since = domain.thresholds(visits, [m.team_id for m in members])
     if not since:
         return None
@@ -174,7 +175,7 @@ def _meetings(db, members, filters) -> tuple[list, list]:
         domain.without_follow_up(members, upcoming)
 
 
-def _sections(db, members, filters) -> dict:
+def _sections(db, memberships, members, filters) -> dict:
     categories = visible_categories_of(db, members)
     found = {"agreements": [], "unread": [], "meetings": [], "no_follow_up": [], "changes": []}
     if _wants(filters, "agreements"):
@@ -186,7 +187,7 @@ def _sections(db, members, filters) -> dict:
     if _wants(filters, "meetings"):
         found["meetings"], found["no_follow_up"] = _meetings(db, members, filters)
     if _wants(filters, "changes"):
-        found["changes"] = _changes(db, members, categories, every=filters["kind"] == "changes")
+        found["changes"] = _changes(db, memberships, members, categories, every=filters["kind"] == "changes")
     return found
 
 
@@ -212,7 +213,7 @@ def index():
     memberships = sorted(memberships_of(db, current_user.id), key=lambda m: m.team.person.family_name.casefold())
     filters = _filters(memberships)
     members = _chosen(memberships, filters)
-    found = _sections(db, members, filters)
+    found = _sections(db, memberships, members, filters)
     _audit(db, members, found, filters)
     return render_template("home/index.html", filters=filters, memberships=memberships, KINDS=KINDS,
                            by_team={m.team_id: m for m in memberships}, filtered=members != memberships, **found)
