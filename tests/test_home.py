@@ -105,6 +105,10 @@ def test_karim_sees_the_next_mdo_and_a_team_without_follow_up_once_it_is_cancell
     assert f"/teams/{world.johan_team.id}/meetings/new" in html
 
 
+def test_the_demo_starts_with_nothing_new(login_as):
+    assert "Niets nieuw sinds uw vorige bezoek." in _changes(_page(login_as("karim")))
+
+
 def test_karim_sees_what_changed_since_his_last_visit(db, world, login_as):
     _visited(db, world, "karim")
     _busy_team(db, world)
@@ -123,7 +127,7 @@ def test_what_one_does_oneself_is_no_news(db, world, login_as):
 
 
 def test_a_first_visit_says_so_and_a_quiet_team_says_nothing_is_new(db, world, login_as):
-    assert "Dit is uw eerste bezoek." in _changes(_page(login_as("lotte")))
+    assert "Dit is uw eerste bezoek." in _changes(_page(login_as("hanne")))  # the demo's Johan team has looked
     _visited(db, world, "sofie")
     assert "Niets nieuw sinds uw vorige bezoek." in _changes(_page(login_as("sofie")))
 
