@@ -7,7 +7,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, event, select
+from sqlalchemy import Index, Integer, LargeBinary, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -22,6 +22,9 @@ class AuditEvent(Base):
     """One entry; identifiers only, never health content or secrets. Database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "audit_events"
+    # The home screen: a member's last visit to each of their teams, and what changed in a team since then.
+    __table_args__ = (Index("ix_audit_events_actor_team_seq", "actor_id", "team_id", "seq"),
+                      Index("ix_audit_events_team_seq", "team_id", "seq"))
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime]

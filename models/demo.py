@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from models import audit
 from models.demo_agreements import load_agreements
 from models.demo_goals import load_goals
 from models.demo_info import load_info
@@ -73,6 +74,8 @@ def _johan(session) -> None:
     load_info(session, team, members)
     load_agreements(session, team, members)
     finish_meetings(session, team, members, held)
+    for member in members.values():  # everyone looked at the team since: "sinds uw vorige bezoek" starts clean
+        audit.record(session, member, "read", team=team, category="overview")
 
 
 def _rita(session) -> None:

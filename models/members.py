@@ -121,6 +121,21 @@ def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member |
     return member
 
 
+def memberships_of(session, user_id: uuid.UUID) -> list[Member]:
+    """The user's active memberships in all their teams, each with the designations it holds (two queries)."""
+    members = list(session.scalars(select(Member).where(Member.user_id == user_id, _active_clause())))
+    held: dict[uuid.UUID, set[str]] = {}
+    ids = [m.id for m in members]
+    rows = session.execute(select(DesignationRecord.member_id, DesignationRecord.kind).where(
+        DesignationRecord.team_id.in_({m.team_id for m in members}), DesignationRecord.member_id.in_(ids),  # its index
+        DesignationRecord.ended_at.is_(None))) if ids else ()
+    for member_id, kind in rows:
+        held.setdefault(member_id, set()).add(kind)
+    for member in members:
+        member.held = frozenset(held.get(member.id, ()))
+    return members
+
+
 def account_addresses(session, members) -> list[str]:
     """The login e-mail addresses of those of `members` who have an account (where notices go)."""
     ids = [m.user_id for m in members if m.user_id is not None]

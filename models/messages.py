@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, func, or_, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, case, func, or_, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from models import audit
@@ -110,14 +110,24 @@ def _reads(member, message, hidden):
     return and_(clause, message.kind.not_in(hidden)) if hidden else clause
 
 
-def _visible(session, member, *columns):
-    """A query of the messages `member` may read: first messages by their own audience, replies by their root's."""
-    hidden = hidden_kinds(visible_categories(session, member))
+def _readable_by(member, root, hidden: set[str] = frozenset()):
+    """The messages of `member`'s team they may read: first messages by their own audience, replies by their
+    root's (`root`, the alias the query joins on `parent_id`), without the kinds hidden from them."""
+    return and_(Message.team_id == member.team_id,
+                or_(and_(Message.parent_id.is_(None), _reads(member, Message, hidden)),
+                    and_(Message.parent_id.is_not(None), _reads(member, root, hidden))))
+
+
+def _with_roots(*columns):
+    """A select of `columns` over the messages, each joined to the first message of its thread; and that alias."""
     root = aliased(Message)
-    return select(*columns).select_from(Message).outerjoin(root, Message.parent_id == root.id).where(
-        Message.team_id == member.team_id,
-        or_(and_(Message.parent_id.is_(None), _reads(member, Message, hidden)),
-            and_(Message.parent_id.is_not(None), _reads(member, root, hidden))))
+    return select(*columns).select_from(Message).outerjoin(root, Message.parent_id == root.id), root
+
+
+def _visible(session, member, *columns):
+    """A query of the messages `member` may read (the thread's rule, after the consent filter)."""
+    query, root = _with_roots(*columns)
+    return query.where(_readable_by(member, root, hidden_kinds(visible_categories(session, member))))
 
 
 def thread_for(session, member, limit: int = 200) -> list[Message]:
@@ -155,6 +165,37 @@ def unread_count(session, member) -> int:
     if marker is not None:
         query = query.where(Message.posted_at > marker.read_up_to)
     return session.scalar(query) or 0
+
+
+def unread_counts(session, members, hidden: dict | None = None) -> dict[uuid.UUID, int]:
+    """`unread_count` for many members at once (two queries, not two per team), each
+    without the kinds of message `hidden[member.id]` (those carrying a category the member may not see)."""
+    members, hidden = list(members), hidden or {}
+    if not members:
+        return {}
+    markers = dict(session.execute(select(MessageRead.member_id, MessageRead.read_up_to).where(
+        MessageRead.member_id.in_([m.id for m in members]))).all())
+    query, root = _with_roots()
+    branches = []
+    for member in members:
+        branch = and_(_readable_by(member, root, hidden.get(member.id, set())),
+                      or_(Message.author_id.is_(None), Message.author_id != member.id))
+        if member.id in markers:
+            branch = and_(branch, Message.posted_at > markers[member.id])
+        branches.append(branch)
+    row = session.execute(query.add_columns(*[func.sum(case((branch, 1), else_=0)) for branch in branches])
+                          .where(or_(*branches))).one()
+    return {m.id: int(n or 0) for m, n in zip(members, row)}
+
+
+def readable_ids(session, wanted) -> set[uuid.UUID]:
+    """Of the message ids asked for in `wanted` ((member, ids, hidden kinds) triples), those the member may read:
+    the thread's own rule, so a change in who reads what reaches every page that asks."""
+    query, root = _with_roots(Message.id)
+    branches = [and_(Message.id.in_(ids), _readable_by(member, root, hidden)) for member, ids, hidden in wanted if ids]
+    if not branches:
+        return set()
+    return set(session.scalars(query.where(or_(*branches))))
 
 
 def mark_read(session, member, up_to: datetime | None = None) -> None:

@@ -62,7 +62,7 @@ def test_an_invited_member_sets_a_password_and_sees_the_team(app, login_as, worl
     assert "K.E.A., de zorgcoördinator, nodigde u uit in het zorgteam van J.P." in page
     assert "Peeters" not in page and "Karim" not in page
     response = nina.post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/teams/"
+    assert response.status_code == 302 and response.headers["Location"] == "/home"  # a professional
     assert "Johan Peeters" in nina.get("/teams/").get_data(as_text=True)
     assert nina.get(f"/teams/{team.id}/").status_code == 200
     assert GONE in app.test_client().get(link).get_data(as_text=True)
@@ -127,7 +127,7 @@ def test_password_reset_end_to_end_ends_other_sessions_and_works_once(app, clien
     assert link.startswith("/password/reset/")
     assert "Nieuw wachtwoord kiezen" in client.get(link).get_data(as_text=True)
     response = client.post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/teams/"
+    assert response.status_code == 302 and response.headers["Location"] == "/my/tasks"  # a family carer
     assert "Johan Peeters" in client.get("/teams/").get_data(as_text=True)
     assert elsewhere.get("/teams/").status_code == 302
     again = app.test_client().post(link, data={"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
@@ -279,7 +279,7 @@ def test_two_factor_enrol_then_login_asks_for_a_code_that_works_once(login_as, w
     assert "Deze code klopt niet of werd al gebruikt." in _code_step(client, _not_now(totp)).get_data(as_text=True)
     code = totp.now()
     response = _code_step(client, code)
-    assert response.status_code == 302 and response.headers["Location"] == "/teams/"
+    assert response.status_code == 302 and response.headers["Location"] == "/home"
     assert client.get("/teams/").status_code == 200
     client.post("/logout")
     _password_step(client, "sofie@zorgteam.example")
@@ -311,7 +311,7 @@ def test_turning_two_factor_off_needs_the_password(login_as, world, db):
     db.expire_all()
     assert not world.user("lotte").two_factor
     client.post("/logout")
-    assert _log_in(client, "lotte@zorgteam.example").headers["Location"] == "/teams/"
+    assert _log_in(client, "lotte@zorgteam.example").headers["Location"] == "/home"
 
 
 # Mail over SMTP

@@ -31,9 +31,9 @@ def _cookie(client) -> str | None:
     return cookie.value if cookie else None
 
 
-def test_login_with_the_demo_password_lands_on_my_teams(client):
+def test_login_with_the_demo_password_lands_on_the_home_screen(client):
     response = _post_login(client, "karim@zorgteam.example", PASSWORD)
-    assert response.status_code == 302 and response.headers["Location"] == "/teams/"
+    assert response.status_code == 302 and response.headers["Location"] == "/home"
     assert "Johan Peeters" in client.get("/teams/").get_data(as_text=True)
 
 
@@ -89,7 +89,7 @@ def test_next_leads_to_a_local_page(client, world):
 def test_next_never_leads_to_another_site(client, target):
     response = _post_login(client, "karim@zorgteam.example", PASSWORD, next_=target)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/teams/"
+    assert response.headers["Location"] == "/"  # which lands them where they start
 
 
 def test_a_page_that_needs_login_sends_to_login_and_back(client, world):

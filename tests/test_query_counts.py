@@ -13,7 +13,7 @@ from models import DataKey, demo_scale
 from models.calendar import issue_feed
 from tests.conftest import login
 
-PAGES = ("overview", "my teams", "goals page", "my tasks", "calendar feed")
+PAGES = ("overview", "my teams", "goals page", "my tasks", "calendar feed", "home screen")
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def _add_teams(db, user, count: int) -> None:
 def _paths(world, feed: str) -> dict[str, str]:
     team = world.johan_team.id
     return {"overview": f"/teams/{team}/", "my teams": "/teams/", "goals page": f"/teams/{team}/goals/",
-            "my tasks": "/my/tasks", "calendar feed": f"/calendar/{feed}.ics"}
+            "my tasks": "/my/tasks", "calendar feed": f"/calendar/{feed}.ics", "home screen": "/home"}
 
 
 def _counts(client, count_statements, paths) -> dict[str, int]:

@@ -8,8 +8,8 @@ from flask import Flask
 import config
 from models import Keyring, KeyringError, Vault
 from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors,
-                      export, goals, headers, i18n, info, labels, lifecycle, mail, meetings, members, messages,
-                      privacy, sessions, teams)
+                      export, goals, headers, home, i18n, info, labels, lifecycle, mail, meetings, members,
+                      messages, privacy, sessions, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -45,8 +45,8 @@ def _install_foundation(app: Flask, settings, keyring: Keyring) -> None:
 def _install_pages(app: Flask) -> None:
     """One blueprint (or package) per concept."""
     from zorgteam import erasure, revisions  # here: `python -m zorgteam.keys init` must not import itself first
-    for blueprint in (auth.bp, accounts.bp, teams.bp, members.bp, goals.bp, audit.bp, meetings.bp, calendar.bp,
-                      consent.bp, careplan.bp):
+    for blueprint in (auth.bp, accounts.bp, teams.bp, home.bp, members.bp, goals.bp, audit.bp, meetings.bp,
+                      calendar.bp, consent.bp, careplan.bp):
         app.register_blueprint(blueprint)
     for concept in (privacy, info, messages, agreements, export, erasure, revisions, lifecycle):
         concept.init_app(app)

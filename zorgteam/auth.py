@@ -20,6 +20,7 @@ from models.users import failures_since, find_user, record_failure, unknown_acco
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
+from zorgteam.home import landing, start_session
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -52,10 +53,10 @@ def safe_next(target: str | None) -> str:
     """Only a local path: `next=` never sends anyone to another site."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target \
             or any(ord(c) < 32 or ord(c) == 127 for c in target):  # a line break cannot go in a Location header
-        return url_for("teams.index")
+        return url_for("teams.home")  # which lands each user where they start (zorgteam/home.py)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return url_for("teams.index")
+        return url_for("teams.home")
     return target
 
 
@@ -80,24 +81,26 @@ def _fail(form, email: str, user: User | None):
 
 
 def complete_login(user: User):
-    """Start a fresh session (new id) for `user` and go where they were headed.
+    """Start a fresh session (new id) for `user` and go where they were headed, else where they start (carers on
+    their tasks, everyone else on the home screen).
 
     A language chosen before logging in survives the new session and becomes the account's.
     """
-    target = safe_next(request.args.get("next"))
+    target = request.args.get("next")
     lang = session.get("lang")
     session.regenerate()
     if lang:
         session["lang"] = user.language = lang
     login_user(user)
+    start_session()
     audit.record(get_session(), user, "login")
-    return redirect(target)
+    return redirect(safe_next(target) if target else landing())
 
 
 @bp.route("/login", methods=["GET", "POST"], access=PUBLIC)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("teams.index"))
+        return redirect(url_for("teams.home"))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)

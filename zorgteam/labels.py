@@ -98,6 +98,7 @@ OBJECTS = {
     "agreement_completions": _l("een afgewerkte taak"),
     "record": _l("het volledige dossier (download)"),
     "careplan": _l("het zorgplan"),
+    "home": _l("het eigen overzicht (Mijn overzicht)"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {

@@ -14,13 +14,15 @@ from models.members import current_designations, teams_of, team_members
 from models.permissions import Permission
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
+from zorgteam.home import landing
 
 bp = Blueprint("teams", __name__)
 
 
 @bp.route("/", access=PUBLIC)
 def home():
-    return redirect(url_for("teams.index" if current_user.is_authenticated else "auth.login"))
+    """Logged in: family carers and volunteers land on their tasks, everyone else on their home screen."""
+    return redirect(landing() if current_user.is_authenticated else url_for("auth.login"))
 
 
 def _matches(team, query: str) -> bool:

@@ -71,6 +71,8 @@ def log_in(page, visit: Visit, email: str) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(re.compile(r"/(home|my/tasks)$"))  # where they land (tests/browser/test_home.py)
+    page.locator("header nav").get_by_role("link", name="Mijn zorgteams").click()
     page.wait_for_url("**/teams/")
 
 
