@@ -50,9 +50,9 @@ def _tom_writes(new_page) -> None:
     page.locator("ul.list").get_by_role("link", name="Johan Peeters").click()
     page.locator("nav.teamnav").get_by_role("link", name=re.compile("^Berichten")).click()
     for body, audience in (("Ik kom morgen om 8 uur.", "Het hele zorgteam"),
-                           ("Saturatie 89 %, opvolgen.", "Alleen de zorgverleners")):
+                           ("Saturatie 89 %, opvolgen.", "Alleen de zorgverleners (niet de mantelzorgers en vrijwilligers)")):
         page.get_by_label("Uw bericht").fill(body)
-        page.get_by_label(audience).check()
+        page.get_by_label("Voor wie?").select_option(label=audience)
         page.get_by_role("button", name="Versturen").click()
         page.wait_for_url("**/messages/")
 
