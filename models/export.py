@@ -35,6 +35,7 @@ from models.messages import Message, MessageRead, hidden_kinds
 from models.people import Person
 from models.revisions import Restriction, Revision
 from models.permissions import PROFESSIONAL_ROLES, Permission
+from models.socialmap.referrals import Referral
 from models.teams import CareTeam, DesignationRecord
 
 FORMATS = ("json", "fhir")
@@ -196,6 +197,8 @@ SECTIONS: tuple[Section, ...] = (
             Permission.AGREEMENTS_VIEW, _agreement_for),
     Section("agreement_completions", AgreementCompletion, _of_team(AgreementCompletion),
             lambda: (AgreementCompletion.completed_at,), Permission.AGREEMENTS_VIEW, _agreement_for),
+    Section("referrals", Referral, _of_team(Referral), lambda: (Referral.asked_on, Referral.created_at),
+            Permission.REFERRALS_VIEW),
     Section("meetings", Meeting, _of_team(Meeting), lambda: (Meeting.starts_at,), Permission.MEETINGS_READ,
             shape=_meeting_shape),
     Section("meeting_invitees", Invitee, _of_meetings(Invitee), lambda: (Invitee.created_at,),

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     RECORD_EXPORT = "record:export"  # download the complete record (GDPR access and portability)
     RECORD_HISTORY = "record:history"  # see corrected values' previous versions and restricted records
     RECORD_RESTRICT = "record:restrict"  # restrict a record (kept, not shown) on the person's request, and lift it
+    REFERRALS_VIEW = "referrals:view"  # which organisations were asked for help, and since when
+    REFERRALS_MANAGE = "referrals:manage"  # refer to an organisation of the social map, record waiting and start
     TEAM_ERASE = "team:erase"  # erase the person's whole record on their request (after the retention period)
 
 
@@ -55,12 +57,13 @@ class Designation(StrEnum):
 P = Permission
 _EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.MEETINGS_VIEW,
                  P.AGREEMENTS_VIEW}
-_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ, P.REFERRALS_VIEW}
 # The person (or whoever speaks for them) says what matters and scores their own health.
 _DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
             P.CONSENT_MANAGE, P.RECORD_EXPORT, P.RECORD_HISTORY, P.RECORD_RESTRICT}
 _CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
-_FOLLOW_UP = {P.AGREEMENTS_MANAGE}  # the professionals and the coordinator turn decisions into agreements
+# The professionals and the coordinator turn decisions into agreements, and refer to organisations.
+_FOLLOW_UP = {P.AGREEMENTS_MANAGE, P.REFERRALS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PERSON: frozenset(_CARE | _DECIDES),

@@ -135,10 +135,22 @@ def _meeting_id(world, team):
     return found[0].id
 
 
+def _referral_id(world, team):
+    """A referral of `team` (in Johan's team the demo's day care on the waiting list); one is added when none."""
+    from models.socialmap import Organisation
+    from models.socialmap.referrals import refer, referrals_of
+    found = referrals_of(world.session, team.id)
+    if not found:
+        organisation = world.session.scalar(select(Organisation).order_by(Organisation.name).limit(1))
+        found = [refer(world.session, team, None, organisation, need="vervoer", asked_on=datetime.now(UTC).date())]
+        world.session.commit()
+    return found[0].id
+
+
 # URL argument -> function(world, team) giving the id of a real record of that team.
 RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
              "category": _category, "item_id": _item_id, "meeting_id": _meeting_id,
-             "agreement_id": _agreement_id}
+             "agreement_id": _agreement_id, "referral_id": _referral_id}
 # Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
 # Agreement routes where, besides the permission, the owner rule decides (403 without): see _owner_allows.
