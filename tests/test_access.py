@@ -22,6 +22,8 @@ from models import agreements, goals, info, meetings
 from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
+from models.socialmap import Organisation
+from models.socialmap.referrals import refer, referrals_of
 from tests.conftest import csrf_token, login
 from zorgteam import create_app
 from zorgteam.access import PUBLIC, Blueprint, MissingAccessRule, guard, rule_of
@@ -137,8 +139,6 @@ def _meeting_id(world, team):
 
 def _referral_id(world, team):
     """A referral of `team` (in Johan's team the demo's day care on the waiting list); one is added when none."""
-    from models.socialmap import Organisation
-    from models.socialmap.referrals import refer, referrals_of
     found = referrals_of(world.session, team.id)
     if not found:
         organisation = world.session.scalar(select(Organisation).order_by(Organisation.name).limit(1))

@@ -22,6 +22,11 @@ def _named(db, name) -> Organisation:
     return db.scalar(select(Organisation).where(Organisation.name == name))
 
 
+def _status(referral, data: dict) -> dict:
+    """The fields of a referral's status form, which carry its own prefix."""
+    return {f"r{referral.id.hex[:8]}-{name}": value for name, value in data.items()}
+
+
 def _referrals(db, world) -> list[Referral]:
     return list(db.scalars(select(Referral).where(Referral.team_id == world.johan_team.id)))
 
@@ -55,8 +60,8 @@ def test_the_status_moves_on_with_dates_and_counts_the_days_to_start(login_as, d
     day_care = [r for r in _referrals(db, world) if r.need == "dagopvang"][0]
     client = login_as("tom")
     started_on = date.today() - timedelta(days=2)
-    response = client.post(_url(world, f"{day_care.id}/status"), data={
-        "status": "started", "on": started_on.isoformat(), "version": str(day_care.version)})
+    response = client.post(_url(world, f"{day_care.id}/status"), data=_status(day_care, {
+        "status": "started", "on": started_on.isoformat(), "version": str(day_care.version)}))
     assert response.status_code == 302
     db.expire_all()
     day_care = db.get(Referral, day_care.id)
@@ -84,7 +89,7 @@ def test_a_stale_status_form_says_so_in_plain_words(login_as, db, world):
     alarm = [r for r in _referrals(db, world) if r.need == "personenalarm"][0]
     client = login_as("karim")
     data = {"status": "stopped", "on": date.today().isoformat(), "version": str(alarm.version - 1)}
-    page = client.post(_url(world, f"{alarm.id}/status"), data=data, follow_redirects=True).get_data(as_text=True)
+    page = client.post(_url(world, f"{alarm.id}/status"), data=_status(alarm, data), follow_redirects=True).get_data(as_text=True)
     assert "Iemand anders heeft deze verwijzing intussen gewijzigd" in page
     db.expire_all()
     assert db.get(Referral, alarm.id).status == "started"

@@ -49,6 +49,11 @@ class StatusForm(FlaskForm):
         self.status.choices = [(s, str(REFERRAL_STATUSES[s])) for s in referral.next_statuses()]
 
 
+def status_form(referral: Referral, **kw) -> StatusForm:
+    """The status form of one referral; its own prefix keeps field ids apart on a page with several."""
+    return StatusForm(referral, prefix=f"r{referral.id.hex[:8]}", **kw)
+
+
 def postcode_of(team) -> str | None:
     return (team.person.address or {}).get("postcode")
 
@@ -58,7 +63,7 @@ def index(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, category="referrals")
     referrals = referrals_of(db, team.id)
-    forms = {r.id: StatusForm(r, formdata=None, data={"version": r.version}) for r in referrals if r.next_statuses()}
+    forms = {r.id: status_form(r, formdata=None, data={"version": r.version}) for r in referrals if r.next_statuses()}
     return render_template("socialmap/referrals.html", team=team, member=member, referrals=referrals, forms=forms,
                            median=median_days_to_start(referrals), today=date.today())
 
@@ -96,7 +101,7 @@ def _new_page(team, member, form, found, need, status: int):
 @bp.route("/<referral_id>/status", methods=["POST"], access=Permission.REFERRALS_MANAGE)
 def status(team, member, referral_id):
     referral = team_child(team, Referral, referral_id)
-    form = StatusForm(referral)
+    form = status_form(referral)
     if not form.validate_on_submit():
         flash(_("Kies de nieuwe stand en de dag."), "error")
         return redirect(url_for("referrals.index", team_id=team.id))
