@@ -10,6 +10,8 @@ from sqlalchemy import select
 from models import AuditEvent, Organisation, Referral
 from models import meetings
 from models.base import StaleEdit
+from models.export import export_record
+from models.fhir import bundle
 from models.members import NotAllowed
 from models.socialmap.referrals import ReferralRule, advance, median_days_to_start, refer
 
@@ -142,3 +144,14 @@ def test_the_care_plan_lists_the_referrals(login_as, world):
     page = login_as("karim").get(f"/teams/{world.johan_team.id}/careplan").get_data(as_text=True)
     section = page.split('id="cp-referrals"')[1]
     assert "Alarmcentrale Helpende Hand" in section and "De hulp startte na 9 dagen." in section
+
+
+def test_the_export_and_the_fhir_bundle_carry_the_referrals(app, db, world):
+    document = export_record(db, world.johan_team, None)
+    by_need = {r["need"]: r for r in document["referrals"]}
+    assert by_need["personenalarm"]["organisation_name"] == "Alarmcentrale Helpende Hand"
+    assert by_need["dagopvang"]["note"] == "Twee dagen per week, zodat Maria op adem kan komen."
+    requests = [e.resource for e in bundle(document).entry if e.resource.__resource_type__ == "ServiceRequest"]
+    assert sorted(r.code.text for r in requests) == ["dagopvang", "personenalarm"]
+    alarm = next(r for r in requests if r.code.text == "personenalarm")
+    assert alarm.performer[0].display == "Alarmcentrale Helpende Hand" and alarm.occurrencePeriod.start is not None

@@ -53,6 +53,7 @@ ACTIONS = {
     "rekey": _l("vernieuwde de sleutel van"),
     "restrict": _l("beperkte op vraag van de persoon"),
     "lift": _l("hief de beperking op van"),
+    "import": _l("las een bestand in voor"),
 }
 SYSTEM = _l("Zorgteam (automatisch)")
 OUTSIDER = _l("Iemand buiten het zorgteam")
@@ -97,6 +98,9 @@ OBJECTS = {
     "agreement_completions": _l("een afgewerkte taak"),
     "record": _l("het volledige dossier (download)"),
     "careplan": _l("het zorgplan"),
+    "referrals": _l("de verwijzingen"),
+    "socialmap": _l("de sociale kaart"),
+    "organisations": _l("een organisatie op de sociale kaart"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {
