@@ -23,11 +23,9 @@ def _named(session, name: str) -> Organisation:
 
 
 def link_members(session, members: dict) -> None:
-    """Members whose organisation is on the map point to it (Tom's home nursing, Karim's social service)."""
+    """Members whose organisation is on the map by that name point to it (Tom's home nursing)."""
     for member in members.values():
         found = _named(session, member.organisation) if member.organisation else None
-        if found is None and member.organisation and "ziekenfonds" in member.organisation:
-            found = _named(session, "Dienst Maatschappelijk Werk Ziekenfonds Kempen")
         member.organisation_id = found.id if found else None
 
 

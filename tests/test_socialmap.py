@@ -239,3 +239,16 @@ def test_the_demo_has_a_kempen_directory_griet_as_zone_staff_and_two_referrals(d
     assert sorted((r.need, r.status) for r in referrals) == [("dagopvang", "waitlisted"), ("personenalarm", "started")]
     assert world.member("tom").organisation_id == _named(db, "Thuisverpleging Kempen").id
     assert db.scalar(select(func.count()).select_from(User).where(User.zone_staff)) == 1
+
+
+def test_hostile_values_from_zone_staff_are_refused_or_shown_escaped(login_as, db):
+    griet = login_as("griet")
+    too_long = griet.post("/socialmap/new", data={"name": "x" * 201, "kind": "welzijn", "languages": "nl"})
+    assert too_long.status_code == 200 and _named(db, "x" * 201) is None
+    assert griet.post("/socialmap/new", data={"name": "Dienst", "kind": "geheim", "languages": "nl"}).status_code == 200
+    assert "Gebruik taalcodes" in griet.post("/socialmap/new", data={
+        "name": "Dienst", "kind": "welzijn", "languages": "klingon"}).get_data(as_text=True)
+    script = "<script>alert(1)</script> Hulp"
+    assert griet.post("/socialmap/new", data={"name": script, "kind": "welzijn", "languages": "nl"}).status_code == 302
+    page = griet.get("/socialmap/?q=Hulp").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Hulp" in page and script not in page
