@@ -16,10 +16,12 @@ from models.meetings.reminders import SentReminder
 from models.calendar import CalendarFeed
 from models.revisions import Restriction, Revision
 from models.mail_queue import QueuedMail
+from models.socialmap import Organisation, Referral, Service
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
            "CareTeam", "DesignationRecord", "Member", "CareGoal", "GoalEvaluation", "GoalProfile",
            "HealthScoring", "LifeGoal", "CategorySetting", "ConsentEvent", "ConsentGrant", "InfoItem", "Message",
            "MessageRead", "Agreement", "AgreementCompletion", "Meeting", "Invitee", "Feedback",
-           "SentReminder", "CalendarFeed", "Revision", "Restriction", "QueuedMail"]
+           "SentReminder", "CalendarFeed", "Revision", "Restriction", "QueuedMail",
+           "Organisation", "Service", "Referral"]

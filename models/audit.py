@@ -14,7 +14,7 @@ from models.base import Base, utcnow
 
 ACTIONS = ("create", "read", "update", "delete", "search", "export", "print", "consent", "login",
            "logout", "login-failed", "denied", "hand-over", "invite", "erase", "rekey", "restrict",
-           "lift", "close")
+           "lift", "close", "import")
 GENESIS = b"\x00" * 32
 
 

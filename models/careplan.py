@@ -1,6 +1,6 @@
 """The printable care plan (zorgplan): one page-flow for the person, a GP or a hospital, gathered for the member
 who prints it: the person, what matters to them, the care goals and how they are going, the team and how to
-reach them, the open agreements, the next meeting and the advance care planning.
+reach them, the open agreements, the referrals, the next meeting and the advance care planning.
 
 Shared information passes the consent filter (models/consent.py); each category read is audited, and the plan
 itself as a "print".
@@ -19,6 +19,7 @@ from models.meetings.records import Meeting
 from models.members import Member, current_designations, team_members
 from models.permissions import Permission
 from models.revisions import is_restricted
+from models.socialmap.referrals import Referral, referrals_of
 from models.teams import CareTeam, DesignationRecord
 
 
@@ -46,6 +47,7 @@ class CarePlan:
     medication: dict[str, list[InfoItem]] | None = None
     advance_care: InfoItem | None = None
     directives: list[InfoItem] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)  # the organisations asked for help, and since when
 
     @property
     def person(self):
@@ -81,6 +83,7 @@ def care_plan(session, team: CareTeam, member: Member) -> CarePlan:
         care_goals=_care_goal_lines(session, team), members=team_members(session, team),
         designations=current_designations(session, team),
         agreements=[a for a in open_agreements(session, team.id) if may_view(member, a)],
-        next_meeting=next_meeting(session, team.id) if member.may(Permission.MEETINGS_VIEW) else None)
+        next_meeting=next_meeting(session, team.id) if member.may(Permission.MEETINGS_VIEW) else None,
+        referrals=referrals_of(session, team.id) if member.may(Permission.REFERRALS_VIEW) else [])
     _shared(session, plan)
     return plan

@@ -11,6 +11,7 @@ from models.demo_agreements import load_agreements
 from models.demo_goals import load_goals
 from models.demo_info import load_info
 from models.demo_meetings import finish_meetings, plan_held_mdo
+from models.demo_socialmap import link_members, load_directory, load_referrals
 from models.members import add_member, create_team, designate
 from models.goals import add_life_goal
 from models.people import Person
@@ -73,6 +74,8 @@ def _johan(session) -> None:
     load_goals(session, team, members, meeting=held)
     load_info(session, team, members)
     load_agreements(session, team, members)
+    link_members(session, members)
+    load_referrals(session, team, members)  # before the next MDO: its agenda follows them up
     finish_meetings(session, team, members, held)
     for member in members.values():  # everyone looked at the team since: "sinds uw vorige bezoek" starts clean
         audit.record(session, member, "read", team=team, category="overview")
@@ -98,6 +101,8 @@ def load(session) -> bool:
     """Build the scenario in `session`; False (and nothing done) when it is already there."""
     if find_user(session, "karim@zorgteam.example") is not None:
         return False
+    load_directory(session)
     _johan(session)
     _rita(session)
+    find_user(session, "griet@zorgteam.example").zone_staff = True  # ELZ staff manage the social map
     return True

@@ -35,6 +35,7 @@ from models.messages import Message, MessageRead, may_read, root_of
 from models.people import Person
 from models.revisions import Restriction, Revision
 from models.permissions import Permission
+from models.socialmap.referrals import Referral
 from models.teams import CareTeam, DesignationRecord
 
 FORMATS = ("json", "fhir")
@@ -153,6 +154,12 @@ def _log_shape(reader: Reader, event: AuditEvent, record: dict) -> dict:
     return record
 
 
+def _referral_shape(reader: Reader, referral: Referral, record: dict) -> dict:
+    """The organisation by name: the directory itself is public and not part of the record."""
+    record["organisation_name"] = referral.organisation.name
+    return record
+
+
 @dataclass(frozen=True)
 class Section:
     """One list in the document: the rows of `model` about the team's person, oldest first."""
@@ -193,6 +200,8 @@ SECTIONS: tuple[Section, ...] = (
             Permission.AGREEMENTS_VIEW, _agreement_for),
     Section("agreement_completions", AgreementCompletion, _of_team(AgreementCompletion),
             lambda: (AgreementCompletion.completed_at,), Permission.AGREEMENTS_VIEW, _agreement_for),
+    Section("referrals", Referral, _of_team(Referral), lambda: (Referral.asked_on, Referral.created_at),
+            Permission.REFERRALS_VIEW, shape=_referral_shape),
     Section("meetings", Meeting, _of_team(Meeting), lambda: (Meeting.starts_at,), Permission.MEETINGS_READ,
             shape=_meeting_shape),
     Section("meeting_invitees", Invitee, _of_meetings(Invitee), lambda: (Invitee.created_at,),

@@ -4,7 +4,8 @@ fhir.resources (FHIR R4B, 4.3.0: the R4 family, resource for resource the same a
 The person is the Patient; professionals are Practitioner + PractitionerRole, family carers and volunteers
 RelatedPerson; the team a CareTeam; the care plan a CarePlan with its Goals (life goals and care goals), their
 evaluations and the positive-health scorings as Observations; consent a Consent; meetings Appointments (and
-Encounters once held, their minutes a Communication); agreements Tasks; messages Communications. Every entry is
+Encounters once held, their minutes a Communication); agreements Tasks; referrals ServiceRequests; messages
+Communications. Every entry is
 referenced by `urn:uuid:`; constructing each resource validates it against the specification.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir.resources.R4B.relatedperson import RelatedPerson
+from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
 FHIR_VERSION = "4.3.0"
@@ -36,6 +38,8 @@ APPOINTMENT_STATUS = {"planned": "booked", "held": "fulfilled", "cancelled": "ca
 RESPONSE = {"NEEDS-ACTION": "needs-action", "ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative"}
 TASK_STATUS = {"proposed": "requested", "accepted": "accepted", "declined": "rejected", "done": "completed",
                "cancelled": "cancelled"}
+# A referral stays an active request until the help stopped (FHIR has no state for "waiting list").
+REFERRAL_STATUS = {"asked": "active", "waitlisted": "active", "started": "active", "stopped": "completed"}
 _NAMESPACE = uuid.UUID("5b7f0c1e-2f0e-4c8e-9a55-6a1f3a0c2d10")
 
 
@@ -226,6 +230,18 @@ def tasks(doc: dict, refs: Refs) -> list[Task]:
         note=[{"text": a["remark"]}] if a["remark"] else None, output=done.get(a["id"])) for a in doc["agreements"]]
 
 
+def service_requests(doc: dict, refs: Refs) -> list[ServiceRequest]:
+    """Referrals to an organisation of the social map: the need as the code, our status as an order detail,
+    the days help started and stopped as the occurrence period."""
+    return [ServiceRequest(
+        id=r["id"], status=REFERRAL_STATUS[r["status"]], intent="order", subject=refs.patient,
+        code=_code("need", r["need"]), authoredOn=r["asked_on"], requester=refs.member(r["referred_by_id"]),
+        performer=[{"display": r["organisation_name"]}], basedOn=[refs.plan],
+        occurrencePeriod=_period(r["started_on"], r["stopped_on"]) or None,
+        note=[{"text": r["note"]}] if r["note"] else None,
+        orderDetail=[_code("referral-status", r["status"])]) for r in doc["referrals"]]
+
+
 # --- consent, meetings, messages ---------------------------------------------------------------------------------
 
 def consent(doc: dict, refs: Refs) -> Consent:
@@ -313,7 +329,7 @@ def bundle(doc: dict) -> Bundle:
     refs = Refs(doc)
     resources = [patient(doc, refs), *team_people(doc, refs), care_team(doc, refs), care_plan(doc, refs),
                  *goals(doc, refs), *observations(doc, refs), consent(doc, refs), *meetings(doc, refs),
-                 *tasks(doc, refs), *communications(doc, refs)]
+                 *tasks(doc, refs), *service_requests(doc, refs), *communications(doc, refs)]
     return Bundle(type="collection", timestamp=doc["exported_at"],
                   identifier={"system": f"{SYSTEM}/export", "value": derived_id(doc["exported_at"], "Bundle")},
                   entry=[{"fullUrl": f"urn:uuid:{r.id}", "resource": r} for r in resources])

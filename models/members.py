@@ -44,6 +44,8 @@ class Member(UUIDKey, Versioned, PersonData, Base):
     role: Mapped[str] = mapped_column(String(24))
     discipline: Mapped[str | None] = mapped_column(String(32))
     night_contact: Mapped[bool] = mapped_column(default=False)
+    # The organisation on the social map, when picked from it (public data, clear); `organisation` keeps the name.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
     started_on: Mapped[date] = mapped_column(Date, default=date.today)
     ended_on: Mapped[date | None] = mapped_column(Date)
     _name: Mapped[bytes | None] = encrypted_column("name")

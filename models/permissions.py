@@ -34,6 +34,8 @@ class Permission(StrEnum):
     RECORD_EXPORT = "record:export"  # download the complete record (GDPR access and portability)
     RECORD_HISTORY = "record:history"  # see corrected values' previous versions and restricted records
     RECORD_RESTRICT = "record:restrict"  # restrict a record (kept, not shown) on the person's request, and lift it
+    REFERRALS_VIEW = "referrals:view"  # which organisations were asked for help, and since when
+    REFERRALS_MANAGE = "referrals:manage"  # refer to an organisation of the social map, record waiting and start
     TEAM_ERASE = "team:erase"  # erase the person's whole record on their request (after the retention period)
     TEAM_CLOSE = "team:close"  # close the team (death, a move, care no longer needed): read-only afterwards
 
@@ -56,12 +58,13 @@ class Designation(StrEnum):
 P = Permission
 _EVERY_MEMBER = {P.TEAM_VIEW, P.INFO_VIEW, P.MESSAGES_VIEW, P.MESSAGES_POST, P.MEETINGS_VIEW,
                  P.AGREEMENTS_VIEW}
-_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ}
+_CARE = _EVERY_MEMBER | {P.PERSON_VIEW_IDENTITY, P.GOALS_VIEW, P.INFO_EDIT, P.MEETINGS_READ, P.REFERRALS_VIEW}
 # The person (or whoever speaks for them) says what matters and scores their own health.
 _DECIDES = {P.PERSON_EDIT, P.DESIGNATIONS_MANAGE, P.ACCESS_LOG_VIEW, P.LIFE_GOALS_WRITE, P.HEALTH_SCORE,
             P.CONSENT_MANAGE, P.RECORD_EXPORT, P.RECORD_HISTORY, P.RECORD_RESTRICT}
 _CARE_GOALS = {P.CARE_GOALS_MANAGE, P.CARE_GOALS_EVALUATE}
-_FOLLOW_UP = {P.AGREEMENTS_MANAGE}  # the professionals and the coordinator turn decisions into agreements
+# The professionals and the coordinator turn decisions into agreements, and refer to organisations.
+_FOLLOW_UP = {P.AGREEMENTS_MANAGE, P.REFERRALS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PERSON: frozenset(_CARE | _DECIDES),
@@ -82,7 +85,8 @@ DESIGNATION_PERMISSIONS: dict[Designation, frozenset[Permission]] = {
 
 # A closed team is read-only: its members keep what reads, and the person keeps their rights over the record.
 READS = frozenset({P.TEAM_VIEW, P.PERSON_VIEW_IDENTITY, P.ACCESS_LOG_VIEW, P.GOALS_VIEW, P.INFO_VIEW,
-                   P.MESSAGES_VIEW, P.MEETINGS_VIEW, P.MEETINGS_READ, P.AGREEMENTS_VIEW, P.RECORD_HISTORY})
+                   P.MESSAGES_VIEW, P.MEETINGS_VIEW, P.MEETINGS_READ, P.AGREEMENTS_VIEW, P.REFERRALS_VIEW,
+                   P.RECORD_HISTORY})
 PERSONS_RIGHTS = frozenset({P.RECORD_EXPORT, P.RECORD_RESTRICT, P.TEAM_ERASE})
 WHEN_CLOSED = READS | PERSONS_RIGHTS
 

@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ForeignKey, Integer, String, func, select
+from sqlalchemy import ForeignKey, Integer, String, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit
@@ -61,6 +61,8 @@ class User(UUIDKey, PersonData, Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8), default="nl")
     active: Mapped[bool] = mapped_column(default=True)
+    # Zone staff (medewerkers van de eerstelijnszone) manage the social map; set by `flask socialmap staff`.
+    zone_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     name = Encrypted("_name")

@@ -22,6 +22,8 @@ from models import agreements, goals, info, meetings, messages
 from models.consent import may_see
 from models.members import load_membership
 from models.permissions import Permission
+from models.socialmap import Organisation
+from models.socialmap.referrals import refer, referrals_of
 from tests.conftest import csrf_token, login
 from zorgteam import create_app
 from zorgteam.access import PUBLIC, Blueprint, MissingAccessRule, guard, rule_of
@@ -144,6 +146,16 @@ def _message_id(world, team):
     return found[0].id
 
 
+def _referral_id(world, team):
+    """A referral of `team` (in Johan's team the demo's day care on the waiting list); one is added when none."""
+    found = referrals_of(world.session, team.id)
+    if not found:
+        organisation = world.session.scalar(select(Organisation).order_by(Organisation.name).limit(1))
+        found = [refer(world.session, team, None, organisation, need="vervoer", asked_on=datetime.now(UTC).date())]
+        world.session.commit()
+    return found[0].id
+
+
 def _any_member(world, team):
     return world.session.get(Member, _member_id(world, team))
 
@@ -151,7 +163,7 @@ def _any_member(world, team):
 # URL argument -> function(world, team) giving the id of a real record of that team.
 RESOLVERS = {"member_id": _member_id, "life_goal_id": _life_goal_id, "care_goal_id": _care_goal_id,
              "category": _category, "item_id": _item_id, "meeting_id": _meeting_id,
-             "agreement_id": _agreement_id, "message_id": _message_id}
+             "agreement_id": _agreement_id, "message_id": _message_id, "referral_id": _referral_id}
 # Routes of one shared-information category: besides the permission, the consent filter decides (403 without).
 CONSENT = {"medication.problem": "medication", "info.medication_print": "medication"}
 # Agreement routes where, besides the permission, the owner rule decides (403 without): see _owner_allows.

@@ -29,7 +29,9 @@ MEMBERS = ("johan", "karim", "griet", "els", "tom", "sofie", "lotte", "maria", "
 DIRECT = ("maria", "els")  # the two members of the direct-message canary
 # GET routes outside a team whose arguments are one-time account tokens: they show no data about any person.
 SKIPPED = {"static": "files of the app itself", "accounts.accept_invitation": "an account invitation token",
-           "accounts.reset_password": "a password reset token"}
+           "accounts.reset_password": "a password reset token",
+           "socialmap.show": "an organisation of the public social map (no data about any person)",
+           "socialmap_manage.edit": "an organisation of the public social map, for zone staff"}
 # The first free-text section of each category with a sheet gets a canary; list items get one in their text.
 ITEMS = {"contacts": lambda c: {"name": c, "note": c},
          "medication": lambda c: {"drug": c, "dose": c, "moments": ["morning"], "note": c},

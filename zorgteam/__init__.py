@@ -9,7 +9,7 @@ import config
 from models import Keyring, KeyringError, Vault
 from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors,
                       export, goals, headers, home, i18n, info, labels, lifecycle, mail, meetings, members,
-                      messages, privacy, sessions, teams)
+                      messages, privacy, sessions, socialmap, teams)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -48,7 +48,7 @@ def _install_pages(app: Flask) -> None:
     for blueprint in (auth.bp, accounts.bp, teams.bp, home.bp, members.bp, goals.bp, audit.bp, meetings.bp,
                       calendar.bp, consent.bp, careplan.bp):
         app.register_blueprint(blueprint)
-    for concept in (privacy, info, messages, agreements, export, erasure, revisions, lifecycle):
+    for concept in (privacy, info, messages, agreements, export, erasure, revisions, lifecycle, socialmap):
         concept.init_app(app)
 
 

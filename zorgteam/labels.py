@@ -54,6 +54,7 @@ ACTIONS = {
     "restrict": _l("beperkte op vraag van de persoon"),
     "lift": _l("hief de beperking op van"),
     "close": _l("sloot af:"),
+    "import": _l("las een bestand in voor"),
 }
 SYSTEM = _l("Zorgteam (automatisch)")
 OUTSIDER = _l("Iemand buiten het zorgteam")
@@ -99,6 +100,9 @@ OBJECTS = {
     "record": _l("het volledige dossier (download)"),
     "careplan": _l("het zorgplan"),
     "home": _l("het eigen overzicht (Mijn overzicht)"),
+    "referrals": _l("de verwijzingen"),
+    "socialmap": _l("de sociale kaart"),
+    "organisations": _l("een organisatie op de sociale kaart"),
 }
 # The six dimensions of Positieve Gezondheid (positive health), in the order of the spider web.
 DIMENSIONS = {

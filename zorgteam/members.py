@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +16,7 @@ from models.members import (DISCIPLINES, MembershipRule, current_designations, d
 from models.members import add_member as add_member_to_team
 from models.people import LANGUAGES, InvalidINSZ, check_insz, update_person
 from models.permissions import Permission, Role
+from models.socialmap import organisations_by_name
 from models.users import issue_token
 from zorgteam import labels, mail
 from zorgteam.access import Blueprint, team_child
@@ -59,7 +60,28 @@ class MemberForm(FlaskForm):
 
 
 class NewMemberForm(MemberForm):
+    directory_organisation = SelectField(_l("Organisatie op de sociale kaart"), choices=[], default="",
+                                         validate_choice=False)
     send_invitation = BooleanField(_l("Stuur een uitnodiging om Zorgteam te gebruiken"), default=True)
+
+    def __init__(self, organisations=(), *args, **kw):
+        super().__init__(*args, **kw)
+        self.organisations = {str(o.id): o for o in organisations}
+        self.directory_organisation.choices = [("", str(_l("niet op de sociale kaart: typ de naam hieronder")))] + [
+            (key, f"{o.name} ({o.city})" if o.city else o.name) for key, o in self.organisations.items()]
+
+    def validate_directory_organisation(self, field):
+        if field.data and field.data not in self.organisations:
+            raise ValidationError(_l("Kies een organisatie uit de lijst."))
+
+    def details(self) -> dict:
+        """With an organisation picked from the social map, the member points to it and carries its name."""
+        details = super().details()
+        picked = self.organisations.get(self.directory_organisation.data or "")
+        if picked is not None:
+            details["organisation_id"] = picked.id
+            details["organisation"] = details["organisation"] or picked.name
+        return details
 
     def validate_send_invitation(self, field):
         if field.data and not self.email.data:
@@ -126,7 +148,9 @@ def index(team, member):
 
 @bp.route("/members/new", methods=["GET", "POST"], access=Permission.MEMBERS_MANAGE)
 def add(team, member):
-    form = NewMemberForm()
+    form = NewMemberForm(organisations_by_name(get_session()))
+    if request.method == "GET":
+        form.directory_organisation.data = request.args.get("organisation") or ""
     if not form.validate_on_submit():
         return render_template("members/form.html", team=team, member=member, form=form, new=True)
     db = get_session()

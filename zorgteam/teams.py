@@ -1,6 +1,8 @@
 """My care teams (with a search on the person's name) and a team's overview."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,6 +14,8 @@ from models.info import sheet_of
 from models.meetings import next_meeting
 from models.members import current_designations, teams_of, team_members
 from models.permissions import Permission
+from models.socialmap import first_contacts
+from models.socialmap.referrals import median_days_to_start, referrals_of
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
 from zorgteam.home import landing
@@ -51,7 +55,7 @@ def overview(team, member):
                            members=team_members(db, team), designations=current_designations(db, team),
                            life_goals=[g for g in goals if g.lifecycle == "active"],
                            allergies=_allergies(db, team, member), next_meeting=_next_meeting(db, team, member),
-                           agreements=_agreements(db, member))
+                           agreements=_agreements(db, member), **_social_map(db, team, member))
 
 
 def _allergies(db, team, member) -> str | None:
@@ -69,6 +73,16 @@ def _agreements(db, member) -> list:
     """A few open agreements for the overview: the member's own first, then the soonest due."""
     visible = [a for a in open_agreements(db, member.team_id) if may_view(member, a)]
     return sorted(visible, key=lambda a: a.owner_id != member.id)[:5]
+
+
+def _social_map(db, team, member) -> dict:
+    """The team's referrals (for who may see them) and the first points of contact where the person lives."""
+    if not member.may(Permission.REFERRALS_VIEW):
+        return {"referrals": [], "first_contacts": [], "today": date.today()}
+    referrals = referrals_of(db, team.id)
+    postcode = (team.person.address or {}).get("postcode")
+    return {"referrals": referrals, "median_days": median_days_to_start(referrals),
+            "first_contacts": first_contacts(db, postcode), "today": date.today()}
 
 
 def _next_meeting(db, team, member):

@@ -22,6 +22,7 @@ from models.info import TRANSITIONS, items_of
 from models.meetings.records import INVITEE_ROLES, KINDS, Invitee, Meeting
 from models.members import Member, current_designations, team_members
 from models.permissions import Designation, Permission, Role
+from models.socialmap.referrals import referrals_of
 from models.teams import CareTeam
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -195,6 +196,13 @@ def _agreement_items(session, team: CareTeam, day: date) -> list[dict]:
     return items
 
 
+def _referral_items(session, team: CareTeam) -> list[dict]:
+    """Referrals still waiting for help to start: asked, or on a waiting list."""
+    return [{"source": "referral", "ref": str(r.id), "category": None, "text": r.organisation.name, "need": r.need,
+             "status": r.status, "since": (r.waitlisted_on or r.asked_on).isoformat()}
+            for r in referrals_of(session, team.id) if r.is_open]
+
+
 def _journal_items(session, team: CareTeam, planner: Member | None, since: date) -> list[dict]:
     """Transitions (admission, discharge, move) since the last meeting, only when the planner may see the journal."""
     if planner is not None and not may_see(session, planner, "journal"):
@@ -207,12 +215,13 @@ def _journal_items(session, team: CareTeam, planner: Member | None, since: date)
 
 def propose_agenda(session, team: CareTeam, planner: Member | None, starts_at: datetime, *,
                    interval_days: int = 28) -> list[dict]:
-    """The agenda a new meeting starts from: goals to evaluate, open and overdue agreements, recent transitions."""
+    """The agenda a new meeting starts from: goals to evaluate, open and overdue agreements, referrals still
+    waiting, recent transitions."""
     day = brussels(starts_at).date()
     previous = last_held(session, team.id, starts_at)
     since = brussels(previous.starts_at).date() if previous else day - timedelta(days=90)
     return (_goal_items(session, team, day, interval_days) + _agreement_items(session, team, day)
-            + _journal_items(session, team, planner, since))
+            + _referral_items(session, team) + _journal_items(session, team, planner, since))
 
 
 def visible_agenda(session, meeting: Meeting, viewer: Member) -> list[dict]:

@@ -36,7 +36,8 @@ CONSENTS = {
 HELPED = {"yes": _l("ja"), "somewhat": _l("een beetje"), "no": _l("nee")}
 RECURRENCES = {"none": _l("eenmalig"), "weekly": _l("elke week"), "monthly": _l("elke maand")}
 SOURCES = {"goal": _l("Evaluatie zorgdoel"), "agreement": _l("Afspraak opvolgen"),
-           "journal": _l("Sinds het vorige overleg"), "free": _l("Agendapunt")}
+           "journal": _l("Sinds het vorige overleg"), "free": _l("Agendapunt"),
+           "referral": _l("Verwijzing opvolgen")}
 
 
 def _disciplines(keys) -> str:
