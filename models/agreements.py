@@ -320,8 +320,10 @@ def team_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
 
 
 def open_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
-    """The team's open agreements, soonest due first (those without a date last)."""
-    rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id, Agreement.status.in_(OPEN)))
+    """The team's open agreements, soonest due first (those without a date last). Their owners are members of the
+    team, which a team page has usually loaded already: found in the session, not joined again for every row."""
+    rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id, Agreement.status.in_(OPEN))
+                           .options(lazyload(Agreement.owner)))
     return sorted(rows, key=lambda a: (a.due_on is None, a.due_on or date.max))
 
 

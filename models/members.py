@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
 from models.consent import apply_role_defaults
@@ -79,7 +79,13 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        return permissions_for(self.role, set(self.held)) if self.active else frozenset()
+        """Worked out once per role, designations and standing: the guard, the view and the team menu all ask."""
+        key = (self.role, self.held, self.active)
+        known = self.__dict__.get("_permissions")
+        if known is None or known[0] != key:
+            known = key, permissions_for(self.role, set(self.held)) if self.active else frozenset()
+            self.__dict__["_permissions"] = known
+        return known[1]
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -131,7 +137,7 @@ def teams_of(session, user_id: uuid.UUID) -> list[CareTeam]:
 
 def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]:
     """Current members (or, with `past`, those whose membership ended), in a stable order."""
-    query = select(Member).where(Member.team_id == team.id)
+    query = select(Member).where(Member.team_id == team.id).options(lazyload(Member.team))  # the team: in hand
     query = query.where(~_active_clause() if past else _active_clause())
     return sorted(session.scalars(query), key=lambda m: (list(Role).index(Role(m.role)), m.name.lower()))
 

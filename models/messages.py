@@ -99,13 +99,15 @@ def read_marker(session, member) -> MessageRead | None:
     return session.scalar(select(MessageRead).where(MessageRead.member_id == member.id))
 
 
-def unread_count(session, member) -> int:
-    marker = read_marker(session, member)
+def unread_count(session, member, hidden_kinds=()) -> int:
+    """New messages since the member's last visit, not their own, nor of `hidden_kinds`: one query."""
+    marker = select(MessageRead.read_up_to).where(MessageRead.member_id == member.id).scalar_subquery()
     query = select(func.count()).select_from(Message).where(
         Message.team_id == member.team_id, _audience_clause(member),
-        or_(Message.author_id.is_(None), Message.author_id != member.id))
-    if marker is not None:
-        query = query.where(Message.posted_at > marker.read_up_to)
+        or_(Message.author_id.is_(None), Message.author_id != member.id),
+        or_(marker.is_(None), Message.posted_at > marker))
+    if hidden_kinds:
+        query = query.where(Message.kind.not_in(sorted(hidden_kinds)))
     return session.scalar(query) or 0
 
 

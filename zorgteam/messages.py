@@ -6,7 +6,6 @@ from flask import Flask, current_app, flash, g, redirect, render_template, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -15,7 +14,7 @@ from models.consent import visible_categories
 from models.members import account_addresses
 from models.messages import (MAX_LENGTH, Message, MessageRule, hidden_kinds, mark_read, post_message, read_marker,
                              recipients, thread_for, unread_count)
-from models.permissions import PROFESSIONAL_ROLES, Permission
+from models.permissions import Permission
 from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
@@ -43,16 +42,7 @@ def thread(db, member) -> list[Message]:
 
 def unread(db, member) -> int:
     """New messages since the member's last visit, not counting their own or those they may not read."""
-    count = unread_count(db, member)
-    hidden = _hidden_kinds(db, member)
-    if count and hidden:
-        marker = read_marker(db, member)
-        query = select(Message).where(Message.team_id == member.team_id, Message.kind.in_(hidden))
-        if marker is not None:
-            query = query.where(Message.posted_at > marker.read_up_to)
-        count -= sum(1 for m in db.scalars(query) if m.author_id != member.id
-                     and (m.audience == "team" or member.role in PROFESSIONAL_ROLES))
-    return count
+    return unread_count(db, member, _hidden_kinds(db, member))
 
 
 def _page(db, team, member, form, status=200):
