@@ -14,6 +14,7 @@ from models import audit
 from models.consent import apply_role_defaults
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
+from models.people import CARD_CIPHERTEXTS, Person, PersonCard, person_cards
 from models.permissions import Designation, Permission, Role, permissions_for
 from models.teams import CareTeam, DesignationRecord
 from models.users import User, find_user
@@ -133,6 +134,14 @@ def teams_of(session, user_id: uuid.UUID) -> list[CareTeam]:
     query = select(CareTeam).join(Member, Member.team_id == CareTeam.id).where(
         Member.user_id == user_id, _active_clause())
     return list(session.scalars(query).unique())
+
+
+def team_cards(session, user_id: uuid.UUID) -> list[PersonCard]:
+    """The teams the user is an active member of, as cards: one select of the ids and the ciphertexts shown."""
+    rows = session.execute(select(CareTeam.id, *CARD_CIPHERTEXTS).join(Person, Person.id == CareTeam.person_id)
+                           .join(Member, Member.team_id == CareTeam.id)
+                           .where(Member.user_id == user_id, _active_clause())).all()
+    return person_cards(session, list({row[0]: row for row in rows}.values()))
 
 
 def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import LargeBinary, String, select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models import audit
 from models.base import Base, UUIDKey, Versioned, check_version
 from models.permissions import Permission
-from models.encrypted import DATE, JSON, Encrypted, PersonData, encrypted_check, encrypted_column, vault_of
+from models.encrypted import (DATE, JSON, TEXT, Encrypted, PersonData, decrypt_rows, encrypted_check,
+                              encrypted_column, vault_of)
 
 LANGUAGES = {"nl": "Nederlands", "fr": "Frans", "de": "Duits", "en": "Engels", "ar": "Arabisch", "tr": "Turks"}
 
@@ -109,9 +111,42 @@ class Person(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def address_line(self) -> str:
-        a = self.address or {}
-        return ", ".join(p for p in (a.get("street"), " ".join(filter(None, (a.get("postcode"), a.get("city")))))
-                         if p)
+        return address_line(self.address)
+
+
+def address_line(address: dict | None) -> str:
+    """"Kerkstraat 12, 2440 Geel"."""
+    a = address or {}
+    return ", ".join(p for p in (a.get("street"), " ".join(filter(None, (a.get("postcode"), a.get("city"))))) if p)
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """A person as a list of teams shows them: the team, the name and the address, read without ORM objects."""
+
+    team_id: uuid.UUID
+    given_name: str
+    family_name: str
+    address: dict | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def address_line(self) -> str:
+        return address_line(self.address)
+
+
+CARD_COLUMNS = {"given_name": TEXT, "family_name": TEXT, "address": JSON}
+CARD_CIPHERTEXTS = (Person.id, Person._given_name, Person._family_name, Person._address)  # in CARD_COLUMNS' order
+
+
+def person_cards(session, rows) -> list[PersonCard]:
+    """Cards from rows of (team id, *CARD_CIPHERTEXTS), read with a Core select."""
+    plain = decrypt_rows(session, Person.__tablename__, CARD_COLUMNS,
+                         [(person_id, person_id, *stored) for _, person_id, *stored in rows])
+    return [PersonCard(row[0], **values) for row, values in zip(rows, plain)]
 
 
 def find_by_insz(session, text: str) -> Person | None:

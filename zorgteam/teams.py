@@ -5,12 +5,12 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit
-from models.agreements import may_view, open_agreements
+from models.agreements import first_open
 from models.consent import may_see
 from models.goals import life_goals
 from models.info import sheet_of
 from models.meetings import next_meeting
-from models.members import current_designations, teams_of, team_members
+from models.members import current_designations, team_cards, team_members
 from models.permissions import Permission
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
@@ -24,19 +24,19 @@ def home():
 
 
 def _matches(team, query: str) -> bool:
-    return query.casefold() in team.person.full_name.casefold()
+    return query.casefold() in team.full_name.casefold()
 
 
 @bp.route("/teams/", access=LOGGED_IN)
 def index():
     """The user's teams; the name search decrypts only these teams and filters in memory."""
     db = get_session()
-    teams = sorted(teams_of(db, current_user.id), key=lambda t: t.person.family_name.casefold())
+    teams = sorted(team_cards(db, current_user.id), key=lambda t: t.family_name.casefold())
     query = (request.args.get("q") or "").strip()[:100]
     if query:
         teams = [t for t in teams if _matches(t, query)]
         audit.record(db, current_user._get_current_object(), "search", category="teams")
-    return render_template("teams/index.html", teams=teams, query=query)
+    return render_template("teams/index.html", teams=teams, query=query, teams_url=url_for("teams.index"))
 
 
 @bp.route("/teams/<team_id>/", access=Permission.TEAM_VIEW)
@@ -64,8 +64,7 @@ def _allergies(db, team, member) -> str | None:
 
 def _agreements(db, member) -> list:
     """A few open agreements for the overview: the member's own first, then the soonest due."""
-    visible = [a for a in open_agreements(db, member.team_id) if may_view(member, a)]
-    return sorted(visible, key=lambda a: a.owner_id != member.id)[:5]
+    return first_open(db, member, 5)
 
 
 def _next_meeting(db, team, member):
