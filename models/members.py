@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, or_, select
+from sqlalchemy import Date, ForeignKey, String, and_, or_, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
@@ -100,10 +100,12 @@ def _active_clause():
     return or_(Member.ended_on.is_(None), Member.ended_on > date.today())
 
 
-def current_designations(session, team: CareTeam) -> dict[str, DesignationRecord]:
-    """The holder of each designation now, by kind."""
-    rows = session.scalars(select(DesignationRecord).where(
-        DesignationRecord.team_id == team.id, DesignationRecord.ended_at.is_(None)))
+def current_designations(session, team: CareTeam, *, members_loaded: bool = False) -> dict[str, DesignationRecord]:
+    """The holder of each designation now, by kind. `members_loaded`: the team's members are in the session
+    already (a page that lists them), so the holders are found there instead of joined again."""
+    query = select(DesignationRecord).where(DesignationRecord.team_id == team.id,
+                                            DesignationRecord.ended_at.is_(None))
+    rows = session.scalars(query.options(lazyload(DesignationRecord.member)) if members_loaded else query)
     return {row.kind: row for row in rows}
 
 
@@ -114,12 +116,14 @@ def designation_history(session, team: CareTeam) -> list[DesignationRecord]:
 
 def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member | None:
     """The user's active membership of the team, with the designations it holds; None for outsiders."""
-    member = session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id,
-                                                 _active_clause()))
-    if member is not None:
-        member.held = frozenset(session.scalars(select(DesignationRecord.kind).where(  # team_id: its index
-            DesignationRecord.team_id == team_id, DesignationRecord.member_id == member.id,
-            DesignationRecord.ended_at.is_(None))))
+    rows = session.execute(select(Member, DesignationRecord.kind).outerjoin(DesignationRecord, and_(
+        DesignationRecord.team_id == team_id, DesignationRecord.member_id == Member.id,  # team_id: its index
+        DesignationRecord.ended_at.is_(None))).where(Member.team_id == team_id, Member.user_id == user_id,
+                                                     _active_clause())).all()
+    if not rows:
+        return None
+    member = rows[0][0]
+    member.held = frozenset(kind for _, kind in rows if kind is not None)
     return member
 
 

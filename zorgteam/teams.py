@@ -7,7 +7,7 @@ from flask_login import current_user
 from models import audit
 from models.agreements import first_open
 from models.consent import may_see
-from models.goals import life_goals
+from models.goals import life_goal_texts
 from models.info import sheet_of
 from models.meetings import next_meeting
 from models.members import current_designations, team_cards, team_members
@@ -43,10 +43,10 @@ def index():
 def overview(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, target=team.person, category="overview")
-    goals = life_goals(db, team.id) if member.may(Permission.GOALS_VIEW) else []
-    return render_template("teams/overview.html", team=team, member=member, person=team.person,
-                           members=team_members(db, team), designations=current_designations(db, team),
-                           life_goals=[g for g in goals if g.lifecycle == "active"],
+    members = team_members(db, team)
+    return render_template("teams/overview.html", team=team, member=member, person=team.person, members=members,
+                           designations=current_designations(db, team, members_loaded=True),
+                           life_goals=life_goal_texts(db, team.id) if member.may(Permission.GOALS_VIEW) else [],
                            allergies=_allergies(db, team, member), next_meeting=_next_meeting(db, team, member),
                            agreements=_agreements(db, member))
 
