@@ -65,7 +65,7 @@ def _groups(memberships: list[Member], rows: list[Row]) -> list[TeamTasks]:
 
 def _page_number(pages: int) -> int:
     number = request.args.get("page", "1")
-    return min(max(int(number), 1), pages) if number.isdigit() and len(number) < 6 else 1
+    return min(max(int(number), 1), pages) if number.isascii() and number.isdigit() and len(number) < 6 else 1
 
 
 @bp.route("/tasks", access=LOGGED_IN)
