@@ -1,7 +1,8 @@
 """`make bench` / `make soak`: build the datasets, count queries, serve with gunicorn, drive with wrk, time key
 rotation and a FHIR export, soak with reads and writes, and write BENCHMARKS.md from bench/results.json.
 
-    python -m bench.run [--persons 10000] [--small 1000] [--seconds 20] [--soak-minutes 5] [--only-soak] [--reuse]
+    python -m bench.run [--persons 10000] [--small 1000] [--seconds 20] [--soak-minutes 5] [--repeat 200]
+                        [--only-soak] [--reuse]
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, machine, queries, report
+from bench import inprocess, load, machine, queries, report
 from bench.dataset import FLASK, ROOT, Dataset, build, credentials, make_app
 from bench.server import Server, peak_mib
 
@@ -106,6 +107,9 @@ def benchmark(args, results: dict) -> Dataset:
     log(f"== dataset of {args.persons} persons")
     large = dataset(base / "large", args.persons, args.reuse)
     counts_large = queries.count(large)
+    log(f"== CPU per request, in-process (median of {args.repeat})")
+    cpu = {"repeat": args.repeat, "pages": inprocess.measure(large, args.repeat, log=log),
+           "load": machine.load_average()}
     wrk_log = large.root / "wrk.log"
     log("== the ceiling: a bare Flask app")
     before = ceiling(large, args.seconds, wrk_log)
@@ -119,7 +123,8 @@ def benchmark(args, results: dict) -> Dataset:
     results["bench"] = {"persons": args.persons, "small": args.small, "seconds": args.seconds,
                         "connections": 16, "load_seconds": round(large.load_seconds, 1),
                         "ceiling": {"before": before, "after": after}, "pages": pages,
-                        "queries": {"small": counts_small, "large": counts_large}, "fhir": fhir, "rotate": rotate}
+                        "queries": {"small": counts_small, "large": counts_large}, "inprocess": cpu, "fhir": fhir,
+                        "rotate": rotate}
     return large
 
 
@@ -134,6 +139,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--seconds", type=int, default=20, help="per wrk run")
     parser.add_argument("--soak-minutes", type=float, default=5)
+    parser.add_argument("--repeat", type=int, default=200, help="requests per page in the in-process CPU run")
     parser.add_argument("--only-soak", action="store_true", help="soak the large dataset (built when missing)")
     parser.add_argument("--reuse", action="store_true", help="reuse datasets of the same size from an earlier run")
     parser.add_argument("--dir", default=os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "zorgteam-bench"))

@@ -9,7 +9,7 @@ import calendar
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, ForeignKey, String, select
+from sqlalchemy import Date, ForeignKey, String, case, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
@@ -344,9 +344,26 @@ def team_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
 
 
 def open_agreements(session, team_id: uuid.UUID) -> list[Agreement]:
-    """The team's open agreements, soonest due first (those without a date last)."""
-    rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id, Agreement.status.in_(OPEN)))
+    """The team's open agreements, soonest due first (those without a date last). Their owners are members of the
+    team, which a team page has usually loaded already: found in the session, not joined again for every row."""
+    rows = session.scalars(select(Agreement).where(Agreement.team_id == team_id, Agreement.status.in_(OPEN))
+                           .options(lazyload(Agreement.owner)))
     return sorted(rows, key=lambda a: (a.due_on is None, a.due_on or date.max))
+
+
+def first_open(session, member: Member, limit: int = 5) -> list[Agreement]:
+    """A few of the team's open agreements that `member` may see: their own first, then the soonest due. Sorted
+    and cut in the database when the member sees all of the team's agreements (all but volunteers)."""
+    if member.role == Role.VOLUNTEER and not member.may(Permission.AGREEMENTS_MANAGE):
+        visible = [a for a in open_agreements(session, member.team_id) if may_view(member, a)]
+        return sorted(visible, key=lambda a: a.owner_id != member.id)[:limit]
+    if not member.may(Permission.AGREEMENTS_VIEW):
+        return []
+    query = (select(Agreement).where(Agreement.team_id == member.team_id, Agreement.status.in_(OPEN))
+             .order_by(case((Agreement.owner_id == member.id, 0), else_=1), Agreement.due_on.is_(None),
+                       Agreement.due_on, Agreement.created_at, Agreement.id)
+             .limit(limit).options(lazyload(Agreement.owner)))
+    return list(session.scalars(query))
 
 
 def overdue_agreements(session, team_id: uuid.UUID, today: date | None = None) -> list[Agreement]:

@@ -10,12 +10,11 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event
 
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
-
-
 def text(name: str, value: str) -> str:
-    """A TEXT property: backslash, semicolon, comma and newline escaped."""
-    return f"{name}:{value.translate(_ESCAPES)}"
+    """A TEXT property: backslash, semicolon, comma and newline escaped (replace, in this order, is several times
+    faster than str.translate with a table)."""
+    return (f"{name}:" + value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n").replace("\r", ""))
 
 
 def utc(name: str, moment: datetime) -> str:

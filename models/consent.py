@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models import audit
 from models.base import Base, UUIDKey, utcnow
@@ -30,6 +30,7 @@ ROLE_DEFAULTS: dict[str, tuple[str, ...]] = {
     Role.CASE_MANAGER: CATEGORIES,
     Role.MEETING_ORGANISER: ("contacts", "family", "wishes", "needs"),
 }
+_VISIBLE = "consent.visible_categories"  # the per-session cache, in session.info
 METHODS = ("in_person", "on_paper", "by_representative", "default")
 
 
@@ -123,7 +124,38 @@ def _visible(member, grants, limited: set[str], today: date) -> frozenset[str]:
 
 
 def visible_categories(session, member) -> frozenset[str]:
-    """The categories `member` may see now: the consent filter (two queries, whatever the number of categories)."""
+    """The categories `member` may see now: the consent filter (two queries, whatever the number of categories).
+
+    In a session that lives for one request (`per_request`), worked out once per member: the page, the team menu
+    and the audit all ask. A consent change in that session forgets it; the next request works it out anew."""
+    known = session.info.get(_VISIBLE)
+    if known is None:
+        return _visible_now(session, member)
+    key = (member.id, member.role, member.active, date.today())
+    if key not in known:
+        known[key] = _visible_now(session, member)
+    return known[key]
+
+
+def per_request(session) -> None:
+    """Let `session`, which serves one request only, remember the consent filter until a consent change."""
+    session.info[_VISIBLE] = {}
+
+
+def forget_visible(session) -> None:
+    if _VISIBLE in session.info:
+        session.info[_VISIBLE] = {}
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_on_change(session, _flush_context, _instances) -> None:
+    """Grants or settings changed without set_grant (a test, a migration script): the filter is worked out anew."""
+    changed = session.new | session.dirty | session.deleted
+    if any(isinstance(o, (ConsentGrant, CategorySetting)) for o in changed):
+        forget_visible(session)
+
+
+def _visible_now(session, member) -> frozenset[str]:
     if not member.active or speaks_for_person(member):
         return _visible(member, (), set(), date.today())
     limited = professionals_only(session, member.team_id)
@@ -179,6 +211,7 @@ def set_grant(session, member, actor, category: str, granted: bool, *, method: s
         grant.ensure_id()
         session.add(grant)
     grant.granted, grant.valid_until, grant.changed_at = granted, valid_until if granted else None, utcnow()
+    forget_visible(session)
     _record(session, member, actor, category, "grant" if granted else "withdraw", method, grant.valid_until, note)
     return grant
 
@@ -195,6 +228,7 @@ def set_professionals_only(session, team, actor, category: str, limited: bool, *
         setting.ensure_id()
         session.add(setting)
     setting.professionals_only = limited
+    forget_visible(session)
     event = ConsentEvent(team_id=team.id, person_id=team.person_id, member_id=None, category=category,
                          change="professionals-only" if limited else "open-to-all", method=method,
                          changed_by_id=actor.id if actor else None)
@@ -206,6 +240,7 @@ def set_professionals_only(session, team, actor, category: str, limited: bool, *
 def apply_role_defaults(session, member, method: str = "default") -> None:
     """The grants a new member starts with, by role; recorded in the history as 'default', or as how the person
     gave their consent when the team was started."""
+    forget_visible(session)
     for category in ROLE_DEFAULTS[Role(member.role)]:
         grant = ConsentGrant(team_id=member.team_id, member_id=member.id, category=category, granted=True)
         grant.ensure_id()

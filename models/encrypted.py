@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, LargeBinary, event, inspect
 from sqlalchemy.orm import Session, mapped_column, object_session
 
-from models.crypto import HEADER, PENDING, Place, Vault
+from models.crypto import HEADER, PENDING, Place, Vault, key_id_of
 
 
 class Codec:
@@ -143,6 +143,21 @@ def warm_keys(session, vault: Vault) -> None:
             if stored is not None and len(stored) > 17 and stored[:1] == HEADER:
                 wanted.add(uuid.UUID(bytes=bytes(stored[1:17])))
     vault.load_keys(session, wanted)
+
+
+def decrypt_rows(session, table: str, columns: dict[str, Codec], rows) -> list[dict]:
+    """Decrypt the values of rows read with a Core select (no ORM objects: a list page reads only what it shows).
+
+    Each row is (row id, subject id, one ciphertext per name in `columns`, in that order); the data keys of all
+    the rows are loaded together first. Each value is bound to its place exactly as the Encrypted attribute's."""
+    vault = vault_of(session)
+    vault.load_keys(session, {key_id_of(bytes(v[1:17])) for row in rows for v in row[2:] if v is not None})
+    found = []
+    for row_id, subject_id, *stored in rows:
+        found.append({name: None if value is None else codec.decode(vault.decrypt(
+            session, Place(table, name, row_id, subject_id), value)) for (name, codec), value in
+            zip(columns.items(), stored)})
+    return found
 
 
 def _seal_pending(session: Session, flush_context, instances) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import audit
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
-from models.encrypted import JSON, Encrypted, PersonData, encrypted_check, encrypted_column
+from models.encrypted import JSON, TEXT, Encrypted, PersonData, decrypt_rows, encrypted_check, encrypted_column
 from models.gas import LEVELS
 from models.members import Member
 from models.permissions import Permission
@@ -235,6 +235,15 @@ def move_life_goal(session, goal: LifeGoal, actor: Member | None, step: int) -> 
 def life_goals(session, team_id: uuid.UUID) -> list[LifeGoal]:
     return list(session.scalars(select(LifeGoal).where(LifeGoal.team_id == team_id)
                                 .order_by(LifeGoal.position, LifeGoal.expressed_on)))
+
+
+def life_goal_texts(session, team_id: uuid.UUID) -> list[str]:
+    """The active life goals in the person's words, in order: all the overview shows of them (a Core select of the
+    ciphertexts, decrypted together, instead of goals with their authors, teams and persons joined)."""
+    rows = session.execute(select(LifeGoal.id, LifeGoal.person_id, LifeGoal._text).where(
+        LifeGoal.team_id == team_id, LifeGoal.lifecycle == "active")
+        .order_by(LifeGoal.position, LifeGoal.expressed_on)).all()
+    return [values["text"] for values in decrypt_rows(session, LifeGoal.__tablename__, {"text": TEXT}, rows)]
 
 
 def check_gas(gas: dict | None) -> None:

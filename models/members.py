@@ -5,15 +5,17 @@ Glossary: lid (member), discipline (e.g. huisarts = gp), bereikbaarheid (reachab
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, String, and_, or_, select
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
 from models.consent import apply_role_defaults
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
+from models.people import CARD_CIPHERTEXTS, Person, PersonCard, person_cards
 from models.permissions import WHEN_CLOSED, Designation, Permission, Role, permissions_for
 from models.teams import CareTeam, DesignationRecord
 from models.users import User, find_user
@@ -81,12 +83,16 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        """By role and designations; nothing once the membership ended, only reads (and the person's rights)
-        once the team is closed."""
-        if not self.active:
-            return frozenset()
-        granted = permissions_for(self.role, set(self.held))
-        return granted & WHEN_CLOSED if self.team.closed else granted
+        """By role and designations; nothing once the membership ended, only reads (and the person's rights) once
+        the team is closed. Worked out once per standing: the guard, the view and the team menu all ask."""
+        closed = self.team.closed
+        key = (self.role, self.held, self.active, closed)
+        known = self.__dict__.get("_permissions")
+        if known is None or known[0] != key:
+            granted = permissions_for(self.role, set(self.held)) if self.active else frozenset()
+            known = key, (granted & WHEN_CLOSED if closed else granted)
+            self.__dict__["_permissions"] = known
+        return known[1]
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -100,10 +106,12 @@ def _active_clause():
     return or_(Member.ended_on.is_(None), Member.ended_on > date.today())
 
 
-def current_designations(session, team: CareTeam) -> dict[str, DesignationRecord]:
-    """The holder of each designation now, by kind."""
-    rows = session.scalars(select(DesignationRecord).where(
-        DesignationRecord.team_id == team.id, DesignationRecord.ended_at.is_(None)))
+def current_designations(session, team: CareTeam, *, members_loaded: bool = False) -> dict[str, DesignationRecord]:
+    """The holder of each designation now, by kind. `members_loaded`: the team's members are in the session
+    already (a page that lists them), so the holders are found there instead of joined again."""
+    query = select(DesignationRecord).where(DesignationRecord.team_id == team.id,
+                                            DesignationRecord.ended_at.is_(None))
+    rows = session.scalars(query.options(lazyload(DesignationRecord.member)) if members_loaded else query)
     return {row.kind: row for row in rows}
 
 
@@ -114,12 +122,14 @@ def designation_history(session, team: CareTeam) -> list[DesignationRecord]:
 
 def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member | None:
     """The user's active membership of the team, with the designations it holds; None for outsiders."""
-    member = session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id,
-                                                 _active_clause()))
-    if member is not None:
-        member.held = frozenset(session.scalars(select(DesignationRecord.kind).where(  # team_id: its index
-            DesignationRecord.team_id == team_id, DesignationRecord.member_id == member.id,
-            DesignationRecord.ended_at.is_(None))))
+    rows = session.execute(select(Member, DesignationRecord.kind).outerjoin(DesignationRecord, and_(
+        DesignationRecord.team_id == team_id, DesignationRecord.member_id == Member.id,  # team_id: its index
+        DesignationRecord.ended_at.is_(None))).where(Member.team_id == team_id, Member.user_id == user_id,
+                                                     _active_clause())).all()
+    if not rows:
+        return None
+    member = rows[0][0]
+    member.held = frozenset(kind for _, kind in rows if kind is not None)
     return member
 
 
@@ -151,9 +161,20 @@ def teams_of(session, user_id: uuid.UUID) -> list[CareTeam]:
     return list(session.scalars(query).unique())
 
 
+def team_cards(session, user_id: uuid.UUID) -> list[PersonCard]:
+    """The teams the user is an active member of, as cards: one select of the ids and the ciphertexts shown."""
+    rows = session.execute(select(CareTeam.id, *CARD_CIPHERTEXTS, CareTeam.closed_on)
+                           .join(Person, Person.id == CareTeam.person_id)
+                           .join(Member, Member.team_id == CareTeam.id)
+                           .where(Member.user_id == user_id, _active_clause())).all()
+    rows = list({row[0]: row for row in rows}.values())
+    cards = person_cards(session, [row[:-1] for row in rows])
+    return [replace(card, closed_on=row[-1]) for card, row in zip(cards, rows)]
+
+
 def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]:
     """Current members (or, with `past`, those whose membership ended), in a stable order."""
-    query = select(Member).where(Member.team_id == team.id)
+    query = select(Member).where(Member.team_id == team.id).options(lazyload(Member.team))  # the team: in hand
     query = query.where(~_active_clause() if past else _active_clause())
     return sorted(session.scalars(query), key=lambda m: (list(Role).index(Role(m.role)), m.name.lower()))
 

@@ -158,12 +158,12 @@ def read_marker(session, member) -> MessageRead | None:
 
 
 def unread_count(session, member) -> int:
-    """Messages `member` may read (consent included) posted since their read marker, not counting their own."""
-    marker = read_marker(session, member)
+    """Messages `member` may read (the thread's rule, consent included) posted since their read marker, not
+    counting their own: one query (the consent filter is worked out once per request)."""
+    marker = select(MessageRead.read_up_to).where(MessageRead.member_id == member.id).scalar_subquery()
     query = _visible(session, member, func.count()).where(
-        or_(Message.author_id.is_(None), Message.author_id != member.id))
-    if marker is not None:
-        query = query.where(Message.posted_at > marker.read_up_to)
+        or_(Message.author_id.is_(None), Message.author_id != member.id),
+        or_(marker.is_(None), Message.posted_at > marker))
     return session.scalar(query) or 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import LargeBinary, String, select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models import audit
 from models.base import Base, UUIDKey, Versioned, check_version
 from models.permissions import Permission
-from models.encrypted import DATE, JSON, Encrypted, PersonData, encrypted_check, encrypted_column, vault_of
+from models.encrypted import (DATE, JSON, TEXT, Encrypted, PersonData, decrypt_rows, encrypted_check,
+                              encrypted_column, vault_of)
 
 LANGUAGES = {"nl": "Nederlands", "fr": "Frans", "de": "Duits", "en": "Engels", "ar": "Arabisch", "tr": "Turks"}
 
@@ -88,7 +90,7 @@ class Person(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def initials(self) -> str:
-        return f"{self.given_name[:1]}.{self.family_name[:1]}."
+        return initials_of(self.given_name, self.family_name)
 
     @property
     def insz(self) -> str | None:
@@ -109,9 +111,75 @@ class Person(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def address_line(self) -> str:
-        a = self.address or {}
-        return ", ".join(p for p in (a.get("street"), " ".join(filter(None, (a.get("postcode"), a.get("city")))))
-                         if p)
+        return address_line(self.address)
+
+
+def initials_of(given_name: str, family_name: str) -> str:
+    """"J.P.": how calendars name the person (a calendar provider reads them)."""
+    return f"{given_name[:1]}.{family_name[:1]}."
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name only, read without ORM objects (a feed of hundreds of events names a hundred persons)."""
+
+    given_name: str
+    family_name: str
+
+    @property
+    def initials(self) -> str:
+        return initials_of(self.given_name, self.family_name)
+
+
+def names_of(session, person_ids) -> dict[uuid.UUID, PersonName]:
+    """The names of these persons: one select of their ciphertexts, decrypted together."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.id, Person._given_name, Person._family_name)
+                           .where(Person.id.in_(ids))).all()
+    plain = decrypt_rows(session, Person.__tablename__, {"given_name": TEXT, "family_name": TEXT}, rows)
+    return {row[0]: PersonName(**values) for row, values in zip(rows, plain)}
+
+
+def address_line(address: dict | None) -> str:
+    """"Kerkstraat 12, 2440 Geel"."""
+    a = address or {}
+    return ", ".join(p for p in (a.get("street"), " ".join(filter(None, (a.get("postcode"), a.get("city"))))) if p)
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """A person as a list of teams shows them: the team, the name and the address, read without ORM objects."""
+
+    team_id: uuid.UUID
+    given_name: str
+    family_name: str
+    address: dict | None
+    closed_on: date | None = None  # the team's, once it is closed
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def address_line(self) -> str:
+        return address_line(self.address)
+
+
+CARD_COLUMNS = {"given_name": TEXT, "family_name": TEXT, "address": JSON}
+CARD_CIPHERTEXTS = (Person.id, Person._given_name, Person._family_name, Person._address)  # in CARD_COLUMNS' order
+
+
+def person_cards(session, rows) -> list[PersonCard]:
+    """Cards from rows of (team id, *CARD_CIPHERTEXTS), read with a Core select."""
+    plain = decrypt_rows(session, Person.__tablename__, CARD_COLUMNS,
+                         [(person_id, person_id, *stored) for _, person_id, *stored in rows])
+    return [PersonCard(row[0], **values) for row, values in zip(rows, plain)]
 
 
 def find_by_insz(session, text: str) -> Person | None:

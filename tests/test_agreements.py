@@ -15,6 +15,8 @@ from models import goals
 from models.agreements import AgreementRule, add_agreement
 from models.members import NotAllowed, add_member
 from tests.forms import forms_of
+from tests.test_query_counts import _add_teams
+from zorgteam.agreements.tasks import TEAMS_PER_PAGE
 
 MANAGERS = ("karim", "griet", "els", "tom", "lotte")
 NOT_MANAGERS = ("johan", "maria", "an", "jef")
@@ -378,6 +380,50 @@ def test_my_tasks_cover_all_my_teams_and_only_my_own(login_as, db, world):
     assert "Rita naar de kapper brengen" in page and "Weekdoos klaarzetten" in page
     assert "Zorgteam van Rita Vos" in page and "Ja, ik doe het" in page
     assert "Johan naar de duivenclub" not in page
+
+
+def _team_sections(page: str) -> dict[str, str]:
+    """The sections of /my/tasks by their heading."""
+    found = {}
+    for section in page.split('<section class="team-tasks"')[1:]:
+        heading = re.search(r'<h2[^>]*><a [^>]*>([^<]+)</a></h2>', section).group(1)
+        found[heading] = section.split("</section>")[0]
+    return found
+
+
+def test_my_tasks_stand_under_the_heading_of_their_team(login_as, db, world):
+    in_rita = add_member(db, world.rita_team, None, role="volunteer", name="Maria Peeters", user=world.user("maria"))
+    add_agreement(db, world.rita_team, None, what="Rita naar de kapper brengen", owner=in_rita,
+                  due_on=date.today() + timedelta(days=2))
+    db.commit()
+    sections = _team_sections(login_as("maria").get("/my/tasks").get_data(as_text=True))
+    assert set(sections) == {"Zorgteam van Johan Peeters", "Zorgteam van Rita Vos"}
+    assert "Rita naar de kapper brengen" in sections["Zorgteam van Rita Vos"]
+    assert "Weekdoos klaarzetten" in sections["Zorgteam van Johan Peeters"]
+    assert "Weekdoos" not in sections["Zorgteam van Rita Vos"]
+
+
+def test_my_tasks_show_a_page_of_teams_and_read_only_those(login_as, db, world):
+    _add_teams(db, world.user("karim"), TEAMS_PER_PAGE + 1)
+    client = login_as("karim")
+    before = db.scalar(select(func.max(AuditEvent.seq)))
+    first = client.get("/my/tasks").get_data(as_text=True)
+    db.expire_all()
+    reads = db.scalars(select(AuditEvent).where(AuditEvent.seq > before, AuditEvent.action == "read")).all()
+    assert len(_team_sections(first)) == TEAMS_PER_PAGE and "Pagina 1 van 2" in first
+    assert len({e.team_id for e in reads if e.category == "agreements"}) == TEAMS_PER_PAGE
+    second = client.get("/my/tasks?page=2").get_data(as_text=True)
+    assert len(_team_sections(second)) == 2 and not set(_team_sections(first)) & set(_team_sections(second))
+    assert 'href="/my/tasks" rel="prev"' in second and "Pagina 2 van 2" in second
+    assert _team_sections(client.get("/my/tasks?page=99").get_data(as_text=True)) == _team_sections(second)
+    for odd in ("nul", "²", "0", "9" * 40):
+        assert _team_sections(client.get(f"/my/tasks?page={odd}").get_data(as_text=True)) == _team_sections(first)
+
+
+def test_a_task_done_on_a_later_page_comes_back_to_that_page(login_as, db, world):
+    pill_box = _agreement(db, world, "Weekdoos klaarzetten")
+    response = login_as("maria").post(_url(world, f"{pill_box.id}/done?page=2"), data={"back": "tasks"})
+    assert response.headers["Location"] == f"/my/tasks?page=2#task-{pill_box.id}"
 
 
 def test_an_ended_membership_has_no_tasks(login_as, db, world):

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Member
-from models.consent import CATEGORIES, ConsentEvent, ConsentGrant, ConsentRule, may_see, set_grant, visible_categories
+from models.consent import (CATEGORIES, ConsentEvent, ConsentGrant, ConsentRule, grants_of, may_see, per_request,
+                            set_grant, visible_categories)
 from tests.test_accounts import smtp_at, smtp_inbox  # noqa: F401  (fixtures: a real aiosmtpd server)
 
 MEDICAL = {"medication", "condition", "history", "needs", "advance-care", "journal"}
@@ -376,3 +377,15 @@ def test_the_snapshot_in_the_page_is_json_of_every_cell(login_as, world):
     assert len(seen) == 9 * len(CATEGORIES) + len(CATEGORIES)
     assert seen[f"{world.member('tom').id}:medication"] == "1"
     assert seen["limited:history"] == "1"
+
+
+def test_a_request_remembers_the_filter_only_until_consent_changes(db, world):
+    """A session that serves one request works the filter out once; a change in it is seen at once."""
+    per_request(db)
+    tom = world.member("tom")
+    assert "medication" in visible_categories(db, tom)
+    set_grant(db, tom, world.member("johan"), "medication", False, method="in_person")
+    assert "medication" not in visible_categories(db, tom)
+    grants_of(db, tom.id)["condition"].granted = False  # changed without set_grant: seen once flushed
+    db.flush()
+    assert "condition" not in visible_categories(db, tom)

@@ -7,10 +7,12 @@ has the full set: ten members, goals, meetings, agreements he owns, shared infor
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
-from models import DataKey, demo_scale
+from models import AuditEvent, DataKey, demo_scale
+from models.audit import verify
 from models.calendar import issue_feed
+from models.encrypted import vault_of
 from tests.conftest import login
 
 PAGES = ("overview", "my teams", "goals page", "my tasks", "calendar feed", "home screen")
@@ -84,3 +86,60 @@ def test_the_generator_builds_full_teams(db, world):
         assert len(db.scalars(select(Agreement).where(Agreement.team_id == team.id)).all()) == 20
         assert db.scalars(select(ConsentGrant).where(ConsentGrant.team_id == team.id)).first() is not None
         assert {a.what for a in db.scalars(select(Agreement).where(Agreement.team_id == team.id))}
+
+
+# --- what every request does once -------------------------------------------------------------------------------
+
+@pytest.fixture
+def statements_of(database):
+    """`statements_of(client, path)`: the SQL statements of one settled GET, as (statement, executemany)."""
+    def run(client, path: str) -> list[tuple[str, bool]]:
+        client.get(path)
+        seen = []
+
+        def note(_conn, _cursor, statement, _parameters, _context, executemany):
+            seen.append((statement, executemany))
+        event.listen(database.engine, "before_cursor_execute", note)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", note)
+        assert response.status_code == 200, path
+        return seen
+    return run
+
+
+def _reading(statements, table: str) -> list[str]:
+    return [s for s, _ in statements if s.lstrip().startswith("SELECT") and f"FROM {table}" in s]
+
+
+def test_the_login_session_and_its_account_are_one_query(client, db, world, statements_of):
+    login(client, db, world.user("maria"))
+    statements = statements_of(client, "/teams/")
+    sessions = _reading(statements, "web_sessions")
+    assert len(sessions) == 1 and "JOIN users" in sessions[0]
+    assert _reading(statements, "users") == []  # the login manager finds the account the session query brought
+
+
+def test_the_consent_filter_is_worked_out_once_per_request(client, db, world, statements_of):
+    """The overview asks twice (the allergies, the unread messages of the team menu): one pair of queries."""
+    login(client, db, world.user("tom"))
+    statements = statements_of(client, f"/teams/{world.johan_team.id}/")
+    assert len(_reading(statements, "consent_grants")) == 1
+    assert len(_reading(statements, "category_settings")) == 1
+
+
+def test_the_audit_entries_of_a_request_are_one_insert_and_stay_chained(client, db, world, statements_of):
+    karim = world.user("karim")
+    _add_teams(db, karim, 3)
+    login(client, db, karim)
+    before = db.scalar(select(func.max(AuditEvent.seq)))
+    statements = statements_of(client, "/my/tasks")
+    inserts = [(s, many) for s, many in statements if s.startswith("INSERT INTO audit_events")]
+    db.expire_all()
+    read = db.scalars(select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq)).all()
+    last_request = [e for e in read if e.request_id == read[-1].request_id]
+    assert len(last_request) == 4 and {e.category for e in last_request} == {"agreements"}  # four teams read
+    assert inserts and len(inserts) == 1 and inserts[0][1]  # one statement, executed for all four rows
+    assert [e.seq for e in read] == list(range(before + 1, before + 1 + len(read)))
+    assert verify(db, vault_of(db).keyring.audit_key) is None

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Vault
+from models import Vault, consent
 from models.encrypted import install as install_encryption
 from models.revisions import install as install_revisions
 from zorgteam.errors import unavailable
@@ -93,6 +93,7 @@ def get_session() -> Session:
         g.db = database.session(autoflush=not reading)
         g.db.info["reads_first"] = reading and database.owns_transactions
         g.db.info["request_context"] = {"ip": request.remote_addr, "request_id": _request_id()}
+        consent.per_request(g.db)
     return g.db
 
 

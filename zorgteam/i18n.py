@@ -1,8 +1,8 @@
 """Languages: Dutch (Flemish) first, English second; the choice is kept in the session and on the account."""
 from __future__ import annotations
 
-from flask import Flask, redirect, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask import Flask, g, redirect, request, session
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from config import ROOT
@@ -22,6 +22,22 @@ def select_locale() -> str:
     return "nl"
 
 
+def _catalog():
+    """The request's translations, looked up once: a page asks for a hundred strings, and Flask-Babel would find
+    the domain, the locale and the catalog again for each of them."""
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
+def _install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s), ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n), newstyle=True)
+
+
 @bp.route("/language", methods=["POST"], access=PUBLIC)
 def choose():
     lang = request.form.get("lang")
@@ -37,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "nl"
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Brussels"
     Babel(app, locale_selector=select_locale)
+    _install_template_gettext(app)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)
     app.jinja_env.filters.update(format_date=format_date, format_datetime=format_datetime)
     app.register_blueprint(bp)

@@ -10,11 +10,12 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import select
 from werkzeug.datastructures import CallbackDict
 
-from models import WebSession
+from models import User, WebSession
 from models.base import utcnow
 from models.users import open_session_data, seal_session_data, token_hash
 from zorgteam.db import get_session
@@ -52,8 +53,12 @@ def _expired(record: WebSession, settings) -> bool:
 
 
 def _load(token: str) -> WebSession | None:
+    """The session's row, and with it (in the same query) its account, which the login manager then finds in the
+    session's identity map instead of asking the database again."""
     db = get_session()
-    record = db.get(WebSession, token_hash(token))
+    found = db.execute(select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
+                       .where(WebSession.id == token_hash(token))).first()
+    record, g.session_account = found if found is not None else (None, None)  # held: the identity map is weak
     if record is not None and _expired(record, current_app.config["ZORGTEAM"]):
         db.delete(record)
         return None

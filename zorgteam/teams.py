@@ -7,12 +7,12 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit
-from models.agreements import may_view, open_agreements
+from models.agreements import first_open
 from models.consent import may_see
-from models.goals import life_goals
+from models.goals import life_goal_texts
 from models.info import sheet_of
 from models.meetings import next_meeting
-from models.members import current_designations, teams_of, team_members
+from models.members import current_designations, team_cards, team_members
 from models.permissions import Permission
 from models.socialmap import first_contacts
 from models.socialmap.referrals import median_days_to_start, referrals_of
@@ -30,30 +30,30 @@ def home():
 
 
 def _matches(team, query: str) -> bool:
-    return query.casefold() in team.person.full_name.casefold()
+    return query.casefold() in team.full_name.casefold()
 
 
 @bp.route("/teams/", access=LOGGED_IN)
 def index():
     """The user's teams, the closed ones apart; the name search decrypts only these teams and filters in memory."""
     db = get_session()
-    teams = sorted(teams_of(db, current_user.id), key=lambda t: t.person.family_name.casefold())
+    teams = sorted(team_cards(db, current_user.id), key=lambda t: t.family_name.casefold())
     query = (request.args.get("q") or "").strip()[:100]
     if query:
         teams = [t for t in teams if _matches(t, query)]
         audit.record(db, current_user._get_current_object(), "search", category="teams")
     return render_template("teams/index.html", teams=[t for t in teams if not t.closed], query=query,
-                           closed=[t for t in teams if t.closed])
+                           closed=[t for t in teams if t.closed], teams_url=url_for("teams.index"))
 
 
 @bp.route("/teams/<team_id>/", access=Permission.TEAM_VIEW)
 def overview(team, member):
     db = get_session()
     audit.record(db, member, "read", team=team, target=team.person, category="overview")
-    goals = life_goals(db, team.id) if member.may(Permission.GOALS_VIEW) else []
-    return render_template("teams/overview.html", team=team, member=member, person=team.person,
-                           members=team_members(db, team), designations=current_designations(db, team),
-                           life_goals=[g for g in goals if g.lifecycle == "active"],
+    members = team_members(db, team)
+    return render_template("teams/overview.html", team=team, member=member, person=team.person, members=members,
+                           designations=current_designations(db, team, members_loaded=True),
+                           life_goals=life_goal_texts(db, team.id) if member.may(Permission.GOALS_VIEW) else [],
                            allergies=_allergies(db, team, member), next_meeting=_next_meeting(db, team, member),
                            agreements=_agreements(db, member), **_social_map(db, team, member))
 
@@ -71,8 +71,7 @@ def _allergies(db, team, member) -> str | None:
 
 def _agreements(db, member) -> list:
     """A few open agreements for the overview: the member's own first, then the soonest due."""
-    visible = [a for a in open_agreements(db, member.team_id) if may_view(member, a)]
-    return sorted(visible, key=lambda a: a.owner_id != member.id)[:5]
+    return first_open(db, member, 5)
 
 
 def _social_map(db, team, member) -> dict:

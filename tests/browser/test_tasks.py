@@ -25,7 +25,7 @@ def test_maria_ticks_off_the_pill_box_and_karim_sees_it_done(new_page, screens):
     page.locator("header nav").get_by_role("link", name="Mijn taken").click()
     page.wait_for_url("**/my/tasks")
     task = _pill_box(page)
-    assert task.locator("h2").inner_text() == "Weekdoos klaarzetten — elke zondag"
+    assert task.locator("h3").inner_text() == "Weekdoos klaarzetten — elke zondag"
     before = task.locator(".task-when").inner_text()
     assert re.fullmatch(r"Volgende keer: (vandaag \()?zondag \d+ \w+\)?", before), before
     button = task.get_by_role("button", name=re.compile("^Klaar"))

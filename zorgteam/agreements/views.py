@@ -100,8 +100,10 @@ def _agreement(team, member, agreement_id, *, act: bool = False) -> Agreement:
 
 
 def _back(team, agreement: Agreement, back: str | None):
-    if back == "tasks":
-        return redirect(url_for("tasks.index", _anchor=f"task-{agreement.id}"))
+    if back == "tasks":  # to the page of my tasks the task stood on
+        page = request.args.get("page", "")
+        return redirect(url_for("tasks.index", page=page if page.isascii() and page.isdigit() and len(page) < 6
+                                else None, _anchor=f"task-{agreement.id}"))
     if back == "show":
         return redirect(url_for("agreements.show", team_id=team.id, agreement_id=agreement.id))
     return redirect(url_for("agreements.index", team_id=team.id, _anchor=f"agreement-{agreement.id}"))
