@@ -1,15 +1,15 @@
 """team lifecycle: the care question (encrypted), simple or complex care, and closing a team (date, encrypted reason)
 
-Revision ID: 0007
-Revises: 0011
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0011'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """mail queue: outgoing mail written in the transaction of the change it tells about, delivered after the commit
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0011'
-down_revision = '0009'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
