@@ -305,6 +305,30 @@ def test_unread_counts_at_once_match_the_team_menu(db, world):
     assert len(set(counts.values())) > 1  # the rules make a difference here
 
 
+
+def test_replies_count_for_whoever_reads_their_conversation(db, world):
+    """Where the home screen meets the threads: a question from Maria to Els alone, and Els's answer, are new for
+    the other of the two and for nobody else; Tom's answer to Maria's question for the professionals is new for
+    her too (she asked it), not for An. In the home screen's counts and the team menu's alike."""
+    from models.messages import hidden_kinds, post_reply
+    from zorgteam.messages import unread
+    team = world.johan_team
+    maria, els, tom = (_actor(db, world, k) for k in ("maria", "els", "tom"))
+    members = [_actor(db, world, k) for k in ("els", "maria", "tom", "an", "johan")]
+    before = unread_counts(db, members, {m.id: hidden_kinds(visible_categories(db, m)) for m in members})
+    question = post_message(db, team, maria, "Mag Johan nog autorijden?", audience="member", recipient=els)
+    post_reply(db, team, els, question, "Liever niet; ik bel u morgen.")
+    asked = post_message(db, team, maria, "Hoe vaak mag de puffer?", audience="professionals")
+    post_reply(db, team, tom, asked, "Twee keer per dag, zoals op het schema.")
+    db.flush()
+    after = unread_counts(db, members, {m.id: hidden_kinds(visible_categories(db, m)) for m in members})
+    assert after == {m.id: unread(db, m) for m in members}
+    grew = {m.id: after[m.id] - before[m.id] for m in members}
+    # Els: both of Maria's questions and Tom's answer; Maria: the two answers; Tom: the question for the
+    # professionals (the direct conversation is not his); An and Johan: nothing (not theirs, nor for them).
+    assert grew == {members[0].id: 3, members[1].id: 2, members[2].id: 1, members[3].id: 0, members[4].id: 0}
+
+
 # --- cost ----------------------------------------------------------------------------------------------------------
 
 def test_the_home_screen_with_news_issues_as_many_queries_with_three_more_busy_teams(client, db, world,
