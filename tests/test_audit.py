@@ -60,7 +60,8 @@ def test_adding_a_member_through_the_form_is_logged(login_as, world, db):
 def test_changing_or_ending_a_membership_is_logged(login_as, world, db, change, action):
     jef = world.member("jef")
     before = _last_seq(db)
-    data = {"name": "Jef Claes", "role": "volunteer", "discipline": "", "version": str(jef.version)}
+    data = {"name": "Jef Claes", "role": "volunteer", "discipline": "", "version": str(jef.version),
+            "confirm": "yes"}  # ending a membership asks first: this is the confirmed answer
     client = login_as("karim")
     assert client.post(_url(world.johan_team, f"members/{jef.id}/{change}"), data=data).status_code == 302
     events = [(e.action, e.object_id, e.actor_id) for e in _events_after(db, before)]

@@ -7,6 +7,7 @@ can read the database file and its WAL as an attacker with a copy of the disk wo
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
 import stat
@@ -22,7 +23,7 @@ from sqlalchemy import Uuid, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 import config
-from models import IntegrityFailure, Keyring, KeyringError, Member, Person, User, Vault, demo
+from models import IntegrityFailure, Keyring, KeyringError, Member, Person, User, Vault, demo, demo_socialmap
 from models.crypto import PENDING, Place
 from models.encrypted import vault_of
 from models.people import find_by_insz
@@ -33,13 +34,17 @@ from zorgteam.keys import init_development_keyring
 
 # --- plaintext on disk ----------------------------------------------------------------------------------------
 
-PERSON_STRINGS = ["Johan", "Peeters", "Kerkstraat", "Geel", "47031212340", "47.03.12-123.40", "1947-03-12",
+# The street with the number, not the town alone: the public social map names every town it serves.
+PERSON_STRINGS = ["Johan", "Peeters", "Kerkstraat 12", "47031212340", "47.03.12-123.40", "1947-03-12",
                   "Rita", "Vos", "Molenstraat", "Mol", "38060221481", "38.06.02-214.81", "1938-06-02",
                   "014 31 00 01", "Hanne Verheust", "Wit-Gele Kruis Mol", "0499 10 20 30", "Werkdagen 7-15 uur.",
                   "COPD", "duivenclub", "weekdoos", "kortademig", "kleinkinderen"]  # the demo's goals
-# Every member's name (also the account's display name), organisation, phone, reachability and relation.
+# Every member's name (also the account's display name), organisation, phone, reachability and relation; but not
+# an organisation's name that the public social map lists (Tom's home nursing): the map is public by design, what
+# is encrypted is that this member, of this person's team, works there.
+DIRECTORY = {row["name"] for row in csv.DictReader(demo_socialmap.SAMPLE.open(encoding="utf-8"))}
 SENSITIVE = sorted({s for row in demo.JOHAN_TEAM for s in (row[1], row[4], row[5], row[6], row[8]) if s}
-                   | set(PERSON_STRINGS))
+                   - DIRECTORY | set(PERSON_STRINGS))
 CLEAR_BY_DESIGN = "karim@zorgteam.example"  # account e-mail addresses stay clear (SECURITY.md)
 
 

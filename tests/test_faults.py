@@ -197,6 +197,12 @@ EDITS = {
     InfoItem: [("info.edit_item", "info.edit_item"), ("info.edit_sheet", "info.edit_sheet")],
     Meeting: [("meetings.edit", "meetings.edit"), ("meetings.minutes", "meetings.hold")],
 }
+# Versioned records whose stale edits are tested beside their own forms, because they do not fit the form above:
+# the social map is no team's (its pages are not under /teams/), and a referral's status form has no free text.
+STALE_TESTED_ELSEWHERE = {
+    "Organisation": "tests/test_socialmap.py::test_a_stale_edit_of_an_organisation_is_refused",
+    "Referral": "tests/test_referrals.py::test_a_stale_status_form_says_so_in_plain_words",
+}
 EDIT_CASES = [(model.__name__, post, page) for model, forms in EDITS.items() for post, page in forms]
 ROUTES = {route.endpoint: route for route in TEAM_ROUTES}
 
@@ -206,7 +212,8 @@ def versioned_models() -> set[type]:
 
 
 def test_every_versioned_model_has_an_edit_form_here():
-    missing = sorted(model.__name__ for model in versioned_models() - set(EDITS))
+    missing = sorted(model.__name__ for model in versioned_models() - set(EDITS)
+                     if model.__name__ not in STALE_TESTED_ELSEWHERE)
     assert missing == [], (f"{missing} have a version column but no edit route in EDITS (tests/test_faults.py): "
                            f"map each to the form that edits it, so that stale edits are tested")
     unknown = sorted({endpoint for _model, post, page in EDIT_CASES for endpoint in (post, page)} - set(ROUTES))
