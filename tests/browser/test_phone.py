@@ -21,7 +21,7 @@ TARGET_PX = 44
 
 # For each visible interactive element: its tappable box (a checkbox with its label), unless it is a link inside
 # running text; returns those under 44 x 44 with a readable description.
-SMALL_TARGETS = """(minimum) => {
+SMALL_TARGETS = r"""(minimum) => {
   const visible = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
     return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && r.right > 0 && r.left < innerWidth
       && !e.closest('.visually-hidden'); };
