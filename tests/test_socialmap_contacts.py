@@ -7,8 +7,13 @@ import html
 
 from sqlalchemy import inspect, select
 
+from datetime import date
+
 from models import AuditEvent, Contact, Member, Organisation, Proposal
+from models.lifecycle import close_team
+from models.members import load_membership
 from models.socialmap.contacts import all_contacts
+from models.socialmap.proposals import accept
 
 GONE = "00000000-0000-0000-0000-000000000000"
 
@@ -244,3 +249,14 @@ def test_only_zone_staff_see_and_decide_proposals(login_as, db, world):
     assert login_as("griet").get(f"/socialmap/proposals/{GONE}").status_code == 404
     db.expire_all()
     assert db.get(Proposal, proposal.id).status == "pending"
+
+
+def test_accepting_leaves_a_member_of_a_closed_team_as_it_was(login_as, db, world):
+    _propose(login_as("karim"), world)
+    proposal = db.scalar(select(Proposal))
+    karim = load_membership(db, world.johan_team.id, world.user("karim").id)  # with the coordinator designation
+    close_team(db, world.johan_team, karim, reason="nursing_home", on=date.today())
+    organisation = accept(db, world.user("griet"), proposal, name="Thuishulp Het Anker", kind="thuiszorg")
+    member = _member_named(db, world, "Mevrouw Dierickx")
+    assert organisation.id is not None and member.organisation_id is None
+    assert db.get(Proposal, proposal.id).status == "accepted"

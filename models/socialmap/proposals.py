@@ -79,11 +79,14 @@ def _decide(session, actor, proposal: Proposal, status: str) -> None:
 
 def accept(session, actor, proposal: Proposal, *, existing: Organisation | None = None, **fields) -> Organisation:
     """Accept: a new organisation with `fields` (or `existing`, when it was on the map after all); every member
-    that named the proposal now points to it, each change in the access log of that member's team."""
+    that named the proposal now points to it, each change in the access log of that member's team. A closed team
+    is read-only: its members keep the name as typed."""
     _decide(session, actor, proposal, "accepted")
     organisation = existing or save_organisation(session, actor, None, None, **fields)
     proposal.organisation_id = organisation.id
     for member in session.scalars(select(Member).where(Member.proposal_id == proposal.id)):
+        if member.team.closed:
+            continue
         member.organisation_id = organisation.id
         audit.record(session, actor, "update", team=member.team, target=member, category="socialmap")
     audit.record(session, actor, "update", target=proposal, category="socialmap")
