@@ -130,6 +130,8 @@ def test_choosing_a_contact_person_fills_in_the_new_member_without_script(login_
     assert '<option selected value="home_nurse">' in page and '<option selected value="professional">' in page
     assert f'<option selected value="{evi.organisation_id}">' in page
     assert "Werkdagen 8-12 uur; daarna de permanentie." in page
+    db.expire_all()
+    assert [m for m in db.scalars(select(Member)) if m.name == "Evi Mertens"] == []  # choosing saved nothing
 
 
 def test_the_member_made_from_a_contact_person_points_to_the_organisation_and_keeps_its_copy_encrypted(
