@@ -16,7 +16,7 @@ from models.meetings.reminders import SentReminder
 from models.calendar import CalendarFeed
 from models.revisions import Restriction, Revision
 from models.mail_queue import QueuedMail
-from models.socialmap import Organisation, Referral, Service
+from models.socialmap import Contact, Organisation, Proposal, Referral, Service
 
 __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "KeyringError", "Vault", "AuditEvent",
            "AuditHead", "AccountToken", "LoginFailure", "RecoveryCode", "User", "WebSession", "Person",
@@ -24,4 +24,4 @@ __all__ = ["Base", "StaleEdit", "DataKey", "IntegrityFailure", "Keyring", "Keyri
            "HealthScoring", "LifeGoal", "CategorySetting", "ConsentEvent", "ConsentGrant", "InfoItem", "Message",
            "MessageRead", "Agreement", "AgreementCompletion", "Meeting", "Invitee", "Feedback",
            "SentReminder", "CalendarFeed", "Revision", "Restriction", "QueuedMail",
-           "Organisation", "Service", "Referral"]
+           "Organisation", "Service", "Contact", "Proposal", "Referral"]

@@ -48,6 +48,8 @@ class Member(UUIDKey, Versioned, PersonData, Base):
     night_contact: Mapped[bool] = mapped_column(default=False)
     # The organisation on the social map, when picked from it (public data, clear); `organisation` keeps the name.
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    # The organisation proposed for the social map when it was typed (the proposal knows nothing of the team).
+    proposal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation_proposals.id"))
     started_on: Mapped[date] = mapped_column(Date, default=date.today)
     ended_on: Mapped[date | None] = mapped_column(Date)
     _name: Mapped[bytes | None] = encrypted_column("name")

@@ -31,7 +31,10 @@ DIRECT = ("maria", "els")  # the two members of the direct-message canary
 SKIPPED = {"static": "files of the app itself", "accounts.accept_invitation": "an account invitation token",
            "accounts.reset_password": "a password reset token",
            "socialmap.show": "an organisation of the public social map (no data about any person)",
-           "socialmap_manage.edit": "an organisation of the public social map, for zone staff"}
+           "socialmap_manage.edit": "an organisation of the public social map, for zone staff",
+           "socialmap_contacts.add": "a new contact person of an organisation of the public social map, for zone staff",
+           "socialmap_contacts.edit": "a contact person of the public social map (work details), for zone staff",
+           "socialmap_proposals.show": "a proposed organisation (its name only, nothing of a person), for zone staff"}
 # The first free-text section of each category with a sheet gets a canary; list items get one in their text.
 ITEMS = {"contacts": lambda c: {"name": c, "note": c},
          "medication": lambda c: {"drug": c, "dose": c, "moments": ["morning"], "note": c},

@@ -198,9 +198,11 @@ EDITS = {
     Meeting: [("meetings.edit", "meetings.edit"), ("meetings.minutes", "meetings.hold")],
 }
 # Versioned records whose stale edits are tested beside their own forms, because they do not fit the form above:
-# the social map is no team's (its pages are not under /teams/), and a referral's status form has no free text.
+# the social map and its contact persons are no team's (their pages are not under /teams/), and a referral's
+# status form has no free text.
 STALE_TESTED_ELSEWHERE = {
     "Organisation": "tests/test_socialmap.py::test_a_stale_edit_of_an_organisation_is_refused",
+    "Contact": "tests/test_socialmap_contacts.py::test_a_stale_edit_of_a_contact_person_is_refused",
     "Referral": "tests/test_referrals.py::test_a_stale_status_form_says_so_in_plain_words",
 }
 EDIT_CASES = [(model.__name__, post, page) for model, forms in EDITS.items() for post, page in forms]

@@ -17,6 +17,8 @@ from models.members import add_member as add_member_to_team
 from models.people import LANGUAGES, InvalidINSZ, check_insz, update_person
 from models.permissions import Permission, Role
 from models.socialmap import organisations_by_name
+from models.socialmap.contacts import all_contacts, find_contact
+from models.socialmap.proposals import propose
 from models.users import issue_token
 from zorgteam import labels, mail
 from zorgteam.access import Blueprint, team_child
@@ -62,6 +64,7 @@ class MemberForm(FlaskForm):
 class NewMemberForm(MemberForm):
     directory_organisation = SelectField(_l("Organisatie op de sociale kaart"), choices=[], default="",
                                          validate_choice=False)
+    propose_organisation = BooleanField(_l("Voorstellen voor de sociale kaart"))
     send_invitation = BooleanField(_l("Stuur een uitnodiging om Zorgteam te gebruiken"), default=True)
 
     def __init__(self, organisations=(), *args, **kw):
@@ -86,6 +89,38 @@ class NewMemberForm(MemberForm):
     def validate_send_invitation(self, field):
         if field.data and not self.email.data:
             raise ValidationError(_l("Vul een e-mailadres in om een uitnodiging te sturen."))
+
+    def validate_propose_organisation(self, field):
+        if field.data and self.directory_organisation.data:
+            raise ValidationError(_l("U koos de organisatie al op de sociale kaart: er is niets voor te stellen."))
+        if field.data and not (self.organisation.data or "").strip():
+            raise ValidationError(_l("Typ de naam van de organisatie die u wil voorstellen."))
+
+
+class ContactPickForm(FlaskForm):
+    """The first, optional step of "Teamlid toevoegen": a contact person of the social map (a GET, no script)."""
+
+    class Meta:
+        csrf = False  # choosing only fills in the form; nothing is saved
+
+    contact = SelectField(_l("Contactpersoon op de sociale kaart"), choices=[], validate_choice=False)
+
+    def __init__(self, contacts=(), *args, **kw):
+        super().__init__(*args, **kw)
+        self.contact.choices = [("", str(_l("kies een contactpersoon")))] + [
+            (str(c.id), _contact_label(c)) for c in contacts]
+
+
+def _contact_label(contact) -> str:
+    discipline = f" ({labels.DISCIPLINES[contact.discipline]})" if contact.discipline in labels.DISCIPLINES else ""
+    return f"{contact.name}{discipline}, {contact.organisation.name}"
+
+
+def _from_contact(contact) -> dict:
+    """What a contact person of the map fills in on a new member: they work there, as a professional."""
+    return {"name": contact.name, "role": Role.PROFESSIONAL.value, "discipline": contact.discipline or "",
+            "organisation": contact.organisation.name, "directory_organisation": str(contact.organisation_id),
+            "phone": contact.phone, "email": contact.email, "reachability": contact.reachability}
 
 
 class DesignationForm(FlaskForm):
@@ -146,22 +181,41 @@ def index(team, member):
                            history=designation_history(db, team), designation_form=DesignationForm(members))
 
 
+def _new_member_form() -> tuple[NewMemberForm, object]:
+    """The add form; on a GET, prefilled from `?contact=` (a contact person) or `?organisation=` (the map)."""
+    db = get_session()
+    picked = find_contact(db, request.args["contact"]) if request.args.get("contact") else None
+    prefill = _from_contact(picked) if picked and request.method == "GET" else None
+    form = NewMemberForm(organisations_by_name(db), data=prefill)
+    if request.method == "GET" and picked is None:
+        form.directory_organisation.data = request.args.get("organisation") or ""
+        if request.args.get("contact"):
+            form.form_errors.append(_("Deze contactpersoon staat niet (meer) op de sociale kaart."))
+    return form, picked
+
+
+def _form_page(team, member, form, picked=None, status: int = 200):
+    pick = ContactPickForm(all_contacts(get_session()), data={"contact": str(picked.id) if picked else ""})
+    return render_template("members/form.html", team=team, member=member, form=form, new=True, pick=pick,
+                           picked=picked), status
+
+
 @bp.route("/members/new", methods=["GET", "POST"], access=Permission.MEMBERS_MANAGE)
 def add(team, member):
-    form = NewMemberForm(organisations_by_name(get_session()))
-    if request.method == "GET":
-        form.directory_organisation.data = request.args.get("organisation") or ""
+    form, picked = _new_member_form()
     if not form.validate_on_submit():
-        return render_template("members/form.html", team=team, member=member, form=form, new=True)
+        return _form_page(team, member, form, picked)
     db = get_session()
     try:
         added = add_member_to_team(db, team, member, role=form.role.data, name=form.name.data, **form.details())
+        if form.propose_organisation.data:
+            propose(db, member, added, form.organisation.data)
         if form.send_invitation.data:
             invitation_mail(team, *invite(db, team, member, added, form.email.data))
     except (MembershipRule, mail.MailFailed) as error:
         form.form_errors.append(str(error) if isinstance(error, MembershipRule) else
                                 _("De uitnodiging kon niet verstuurd worden. Probeer het later opnieuw."))
-        return render_template("members/form.html", team=team, member=member, form=form, new=True), 422
+        return _form_page(team, member, form, status=422)
     flash(_("%(name)s is toegevoegd aan het zorgteam.", name=added.name), "info")
     return redirect(url_for("members.index", team_id=team.id))
 

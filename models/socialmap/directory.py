@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from models import audit
 from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+
+if TYPE_CHECKING:
+    from models.socialmap.contacts import Contact
 
 FIRST_CONTACT = "first_contact"
 # The needs a service answers, in a small fixed vocabulary (the labels live in the web layer).
@@ -55,6 +59,8 @@ class Organisation(UUIDKey, Versioned, Base):
 
     services: Mapped[list[Service]] = relationship(back_populates="organisation", cascade="all, delete-orphan",
                                                    order_by="Service.need")
+    contacts: Mapped[list[Contact]] = relationship(back_populates="organisation", cascade="all, delete-orphan",
+                                                   order_by="Contact.name")
 
     @property
     def language_list(self) -> list[str]:
@@ -122,7 +128,8 @@ def first_contacts(session, postcode: str | None) -> list[tuple[Organisation, Se
 
 # --- what zone staff do ------------------------------------------------------------------------------------------
 
-def _require_staff(actor) -> None:
+def require_staff(actor) -> None:
+    """Only zone staff change the directory (`actor` None: the system, e.g. the demo)."""
     if actor is not None and not actor.zone_staff:
         raise DirectoryRule("Alleen medewerkers van de eerstelijnszone beheren de sociale kaart.")
 
@@ -130,7 +137,7 @@ def _require_staff(actor) -> None:
 def save_organisation(session, actor, organisation: Organisation | None, seen_version: int | None,
                       **fields) -> Organisation:
     """Add (`organisation` None) or change an organisation by hand; a stale change is refused."""
-    _require_staff(actor)
+    require_staff(actor)
     if organisation is None:
         organisation = Organisation(source="manual", external_id=uuid.uuid4().hex)
         organisation.ensure_id()
@@ -149,7 +156,7 @@ def save_organisation(session, actor, organisation: Organisation | None, seen_ve
 def save_service(session, actor, organisation: Organisation, *, need: str, description: str | None,
                  postcodes: str, waiting_weeks: int | None, waiting_list: bool) -> Service:
     """Add the service for `need`, or replace what the organisation said about it."""
-    _require_staff(actor)
+    require_staff(actor)
     if need not in NEEDS:
         raise DirectoryRule("Kies een nood uit de lijst.")
     service = organisation.service_for(need)
@@ -165,7 +172,7 @@ def save_service(session, actor, organisation: Organisation, *, need: str, descr
 
 
 def remove_service(session, actor, organisation: Organisation, need: str) -> None:
-    _require_staff(actor)
+    require_staff(actor)
     service = organisation.service_for(need)
     if service is None:
         raise DirectoryRule("Deze organisatie biedt dit niet (meer) aan.")

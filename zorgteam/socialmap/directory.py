@@ -11,6 +11,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
 from models.socialmap import Organisation, first_contacts, search
+from models.socialmap.proposals import pending_count
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
@@ -47,8 +48,9 @@ def index():
     results = search(get_session(), need=form.need.data or None, postcode=form.postcode.data or None,
                      text=(form.q.data or "").strip() or None) if valid else []
     contacts = first_contacts(get_session(), form.postcode.data) if valid and form.postcode.data else []
+    staff = current_user.zone_staff
     return render_template("socialmap/index.html", form=form, asked=asked, valid=valid, results=results,
-                           contacts=contacts, staff=current_user.zone_staff)
+                           contacts=contacts, staff=staff, proposals_waiting=pending_count(get_session()) if staff else 0)
 
 
 def organisation_or_404(organisation_id: str) -> Organisation:
