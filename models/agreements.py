@@ -6,7 +6,6 @@ The text and remark are encrypted; owner, dates and status stay clear for schedu
 from __future__ import annotations
 
 import calendar
-import functools
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -14,7 +13,7 @@ from sqlalchemy import Date, ForeignKey, String, case, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, Versioned, check_version, param, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.goals import CareGoal
 from models.members import Member, NotAllowed
@@ -360,16 +359,11 @@ def first_open(session, member: Member, limit: int = 5) -> list[Agreement]:
         return sorted(visible, key=lambda a: a.owner_id != member.id)[:limit]
     if not member.may(Permission.AGREEMENTS_VIEW):
         return []
-    return list(session.scalars(_first_open_query(limit), {"team_id": member.team_id, "member_id": member.id}))
-
-
-@functools.cache
-def _first_open_query(limit: int):
-    member_id = param("member_id")
-    return (select(Agreement).where(Agreement.team_id == param("team_id"), Agreement.status.in_(OPEN))
-            .order_by(case((Agreement.owner_id == member_id, 0), else_=1), Agreement.due_on.is_(None),
-                      Agreement.due_on, Agreement.created_at, Agreement.id)
-            .limit(limit).options(lazyload(Agreement.owner)))
+    query = (select(Agreement).where(Agreement.team_id == member.team_id, Agreement.status.in_(OPEN))
+             .order_by(case((Agreement.owner_id == member.id, 0), else_=1), Agreement.due_on.is_(None),
+                       Agreement.due_on, Agreement.created_at, Agreement.id)
+             .limit(limit).options(lazyload(Agreement.owner)))
+    return list(session.scalars(query))
 
 
 def overdue_agreements(session, team_id: uuid.UUID, today: date | None = None) -> list[Agreement]:
