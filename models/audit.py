@@ -69,8 +69,11 @@ def chain_mac(key: bytes, previous: bytes, event: AuditEvent) -> bytes:
     return hmac.new(key, previous + b"|" + event.canonical(), hashlib.sha256).digest()
 
 
+_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()  # built once: nearly every request appends
+
+
 def _head(session) -> AuditHead:
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    head = session.scalar(_HEAD)
     if head is None:
         head = AuditHead(id=1, seq=0, mac=GENESIS)
         session.add(head)

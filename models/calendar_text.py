@@ -57,5 +57,7 @@ def fold(line: str) -> str:
 
 
 def document(lines: list[str]) -> bytes:
-    """The folded lines as an iCalendar stream (a pre-folded block, such as a VTIMEZONE, passes unchanged)."""
-    return ("\r\n".join(line if "\r\n" in line else fold(line) for line in lines) + "\r\n").encode()
+    """The folded lines as an iCalendar stream (a pre-folded block, such as a VTIMEZONE, passes unchanged). Most
+    lines are short and ASCII, so shorter than 75 octets without encoding them: they are not even handed to `fold`."""
+    return ("\r\n".join([line if (len(line) <= 75 and line.isascii()) or "\r\n" in line else fold(line)
+                          for line in lines]) + "\r\n").encode()

@@ -7,6 +7,7 @@ ended, and for a professionals-only category a professional role (family carers 
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, even
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, utcnow
+from models.base import Base, UUIDKey, param, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.permissions import PROFESSIONAL_ROLES, Permission, Role
 
@@ -105,13 +106,22 @@ def speaks_for_person(member) -> bool:
 
 
 def professionals_only(session, team_id: uuid.UUID) -> set[str]:
-    rows = session.scalars(select(CategorySetting.category).where(
-        CategorySetting.team_id == team_id, CategorySetting.professionals_only.is_(True)))
-    return set(rows)
+    return set(session.scalars(_professionals_only_query(), {"team_id": team_id}))
 
 
 def grants_of(session, member_id: uuid.UUID) -> dict[str, ConsentGrant]:
-    return {g.category: g for g in session.scalars(select(ConsentGrant).where(ConsentGrant.member_id == member_id))}
+    return {g.category: g for g in session.scalars(_grants_query(), {"member_id": member_id})}
+
+
+@functools.cache  # the consent filter's two statements, built once: every team page works it out
+def _professionals_only_query():
+    return select(CategorySetting.category).where(CategorySetting.team_id == param("team_id"),
+                                                  CategorySetting.professionals_only.is_(True))
+
+
+@functools.cache
+def _grants_query():
+    return select(ConsentGrant).where(ConsentGrant.member_id == param("member_id"))
 
 
 def _visible(member, grants, limited: set[str], today: date) -> frozenset[str]:

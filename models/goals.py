@@ -7,6 +7,7 @@ Every text, level and score is encrypted under the person's key; ids, dates and 
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, param, utcnow
 from models.encrypted import JSON, TEXT, Encrypted, PersonData, decrypt_rows, encrypted_check, encrypted_column
 from models.gas import LEVELS
 from models.members import Member
@@ -240,10 +241,15 @@ def life_goals(session, team_id: uuid.UUID) -> list[LifeGoal]:
 def life_goal_texts(session, team_id: uuid.UUID) -> list[str]:
     """The active life goals in the person's words, in order: all the overview shows of them (a Core select of the
     ciphertexts, decrypted together, instead of goals with their authors, teams and persons joined)."""
-    rows = session.execute(select(LifeGoal.id, LifeGoal.person_id, LifeGoal._text).where(
-        LifeGoal.team_id == team_id, LifeGoal.lifecycle == "active")
-        .order_by(LifeGoal.position, LifeGoal.expressed_on)).all()
+    rows = session.execute(_life_goal_texts_query(), {"team_id": team_id}).all()
     return [values["text"] for values in decrypt_rows(session, LifeGoal.__tablename__, {"text": TEXT}, rows)]
+
+
+@functools.cache  # built once: the overview runs it on every visit
+def _life_goal_texts_query():
+    return (select(LifeGoal.id, LifeGoal.person_id, LifeGoal._text)
+            .where(LifeGoal.team_id == param("team_id"), LifeGoal.lifecycle == "active")
+            .order_by(LifeGoal.position, LifeGoal.expressed_on))
 
 
 def check_gas(gas: dict | None) -> None:

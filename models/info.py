@@ -6,15 +6,16 @@ and the web layer builds its forms from them. Reading goes through the consent f
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit
-from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, param, utcnow
 from models.consent import CATEGORIES, may_see
 from models.encrypted import JSON, Encrypted, PersonData, encrypted_check, encrypted_column
 from models.permissions import Permission
@@ -167,11 +168,14 @@ def items_of(session, team_id: uuid.UUID, category: str) -> list[InfoItem]:
 
 def sheet_of(session, team_id: uuid.UUID, category: str, *, restricted: bool = False) -> InfoItem | None:
     """The category's sheet; a restricted one only when asked for (`restricted=True`)."""
-    query = select(InfoItem).where(InfoItem.team_id == team_id, InfoItem.category == category,
-                                   InfoItem.kind == SHEET)
-    if not restricted:
-        query = query.where(InfoItem.id.not_in(restricted_ids("info_items")))
-    return session.scalar(query)
+    return session.scalar(_sheet_query(restricted), {"team_id": team_id, "category": category})
+
+
+@functools.cache  # built once: the overview reads the allergies on every visit
+def _sheet_query(restricted: bool):
+    query = select(InfoItem).where(InfoItem.team_id == param("team_id"),
+                                   InfoItem.category == bindparam("category", type_=String()), InfoItem.kind == SHEET)
+    return query if restricted else query.where(InfoItem.id.not_in(restricted_ids("info_items")))
 
 
 def _require_unrestricted(session, item: InfoItem | None) -> None:

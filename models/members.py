@@ -4,16 +4,18 @@ Glossary: lid (member), discipline (e.g. huisarts = gp), bereikbaarheid (reachab
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, and_, or_, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import audit
 from models.consent import apply_role_defaults
-from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, param, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.people import CARD_CIPHERTEXTS, Person, PersonCard, person_cards
 from models.permissions import WHEN_CLOSED, Designation, Permission, Role, permissions_for
@@ -104,16 +106,21 @@ class Member(UUIDKey, Versioned, PersonData, Base):
             raise NotAllowed(permission)
 
 
-def _active_clause():
-    return or_(Member.ended_on.is_(None), Member.ended_on > date.today())
+def _active_clause(today=None):
+    return or_(Member.ended_on.is_(None), Member.ended_on > (date.today() if today is None else today))
+
+
+@functools.cache
+def _designations_query(members_loaded: bool):
+    team_id = param("team_id")
+    query = select(DesignationRecord).where(DesignationRecord.team_id == team_id, DesignationRecord.ended_at.is_(None))
+    return query.options(lazyload(DesignationRecord.member)) if members_loaded else query
 
 
 def current_designations(session, team: CareTeam, *, members_loaded: bool = False) -> dict[str, DesignationRecord]:
     """The holder of each designation now, by kind. `members_loaded`: the team's members are in the session
     already (a page that lists them), so the holders are found there instead of joined again."""
-    query = select(DesignationRecord).where(DesignationRecord.team_id == team.id,
-                                            DesignationRecord.ended_at.is_(None))
-    rows = session.scalars(query.options(lazyload(DesignationRecord.member)) if members_loaded else query)
+    rows = session.scalars(_designations_query(members_loaded), {"team_id": team.id})
     return {row.kind: row for row in rows}
 
 
@@ -122,12 +129,19 @@ def designation_history(session, team: CareTeam) -> list[DesignationRecord]:
                                 .order_by(DesignationRecord.started_at.desc())))
 
 
-def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member | None:
-    """The user's active membership of the team, with the designations it holds; None for outsiders."""
-    rows = session.execute(select(Member, DesignationRecord.kind).outerjoin(DesignationRecord, and_(
+@functools.cache
+def _membership_query():
+    team_id, user_id = param("team_id"), param("user_id")
+    return select(Member, DesignationRecord.kind).outerjoin(DesignationRecord, and_(
         DesignationRecord.team_id == team_id, DesignationRecord.member_id == Member.id,  # team_id: its index
         DesignationRecord.ended_at.is_(None))).where(Member.team_id == team_id, Member.user_id == user_id,
-                                                     _active_clause())).all()
+                                                     _active_clause(param("today", "date")))
+
+
+def load_membership(session, team_id: uuid.UUID, user_id: uuid.UUID) -> Member | None:
+    """The user's active membership of the team, with the designations it holds; None for outsiders."""
+    rows = session.execute(_membership_query(), {"team_id": team_id, "user_id": user_id,
+                                                 "today": date.today()}).all()
     if not rows:
         return None
     member = rows[0][0]
@@ -147,6 +161,18 @@ def memberships_of(session, user_id: uuid.UUID) -> list[Member]:
         held.setdefault(member_id, set()).add(kind)
     for member in members:
         member.held = frozenset(held.get(member.id, ()))
+    return members
+
+
+def memberships_with_teams(session, user_id: uuid.UUID) -> list[Member]:
+    """The user's active memberships, each with its team but not the team's person (two queries): a list across
+    150 teams names only the few teams it shows (`models.teams.with_persons`), instead of joining all of them."""
+    members = list(session.scalars(select(Member).where(Member.user_id == user_id, _active_clause())
+                                   .options(lazyload(Member.team))))
+    teams = {team.id: team for team in session.scalars(select(CareTeam).where(
+        CareTeam.id.in_({m.team_id for m in members})).options(lazyload(CareTeam.person)))} if members else {}
+    for member in members:
+        set_committed_value(member, "team", teams[member.team_id])
     return members
 
 
@@ -174,11 +200,21 @@ def team_cards(session, user_id: uuid.UUID) -> list[PersonCard]:
     return [replace(card, closed_on=row[-1]) for card, row in zip(cards, rows)]
 
 
+ROLE_ORDER = {role.value: position for position, role in enumerate(Role)}
+
+
 def team_members(session, team: CareTeam, *, past: bool = False) -> list[Member]:
     """Current members (or, with `past`, those whose membership ended), in a stable order."""
-    query = select(Member).where(Member.team_id == team.id).options(lazyload(Member.team))  # the team: in hand
-    query = query.where(~_active_clause() if past else _active_clause())
-    return sorted(session.scalars(query), key=lambda m: (list(Role).index(Role(m.role)), m.name.lower()))
+    rows = session.scalars(_members_query(past), {"team_id": team.id, "today": date.today()})
+    return sorted(rows, key=lambda m: (ROLE_ORDER[m.role], m.name.lower()))
+
+
+@functools.cache
+def _members_query(past: bool):
+    team_id = param("team_id")
+    active = _active_clause(param("today", "date"))
+    return select(Member).where(Member.team_id == team_id, ~active if past else active).options(
+        lazyload(Member.team))  # the team: in hand
 
 
 def add_member(session, team: CareTeam, actor: Member | None, *, role: str, name: str, user=None,

@@ -7,6 +7,7 @@ to which they have read the messages); a reply counts as new like any message.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, case, func, o
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, utcnow
+from models.base import Base, UUIDKey, param, utcnow
 from models.consent import visible_categories
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.members import Member
@@ -160,11 +161,30 @@ def read_marker(session, member) -> MessageRead | None:
 def unread_count(session, member) -> int:
     """Messages `member` may read (the thread's rule, consent included) posted since their read marker, not
     counting their own: one query (the consent filter is worked out once per request)."""
-    marker = select(MessageRead.read_up_to).where(MessageRead.member_id == member.id).scalar_subquery()
-    query = _visible(session, member, func.count()).where(
-        or_(Message.author_id.is_(None), Message.author_id != member.id),
-        or_(marker.is_(None), Message.posted_at > marker))
-    return session.scalar(query) or 0
+    query = _unread_query(member.role, frozenset(hidden_kinds(visible_categories(session, member))))
+    return session.scalar(query, {"member_id": member.id, "team_id": member.team_id}) or 0
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """A member as a statement's parameters: the same rule, whoever the member is."""
+
+    id: object
+    team_id: object
+    role: str
+
+
+@functools.cache
+def _unread_query(role: str, hidden: frozenset[str]):
+    """`unread_count`'s statement for a role and the kinds hidden from the reader, built once with the member and
+    the team as parameters: the team menu asks on every team page, and building the statement (and its cache key)
+    cost more than running it."""
+    reader = _Reader(param("member_id"), param("team_id"), role)
+    marker = select(MessageRead.read_up_to).where(MessageRead.member_id == reader.id).scalar_subquery()
+    query, root = _with_roots(func.count())
+    return query.where(_readable_by(reader, root, set(hidden)),
+                       or_(Message.author_id.is_(None), Message.author_id != reader.id),
+                       or_(marker.is_(None), Message.posted_at > marker))
 
 
 def unread_counts(session, members, hidden: dict | None = None) -> dict[uuid.UUID, int]:

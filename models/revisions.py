@@ -13,15 +13,16 @@ Glossary: rechtzetting (rectification), beperking (restriction), vorige versie (
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, event, inspect, select
+from sqlalchemy import ForeignKey, String, bindparam, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import audit
 from models.audit import AuditEvent
-from models.base import Base, UUIDKey, utcnow
+from models.base import Base, UUIDKey, param, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_attributes, encrypted_check, encrypted_column, vault_of
 from models.permissions import Permission
 
@@ -144,9 +145,13 @@ def restricted_ids(table: str):
 
 
 def restriction_of(session, table: str, record_id: uuid.UUID) -> Restriction | None:
-    return session.scalar(select(Restriction).where(Restriction.table_name == table,
-                                                    Restriction.record_id == record_id,
-                                                    Restriction.lifted_at.is_(None)))
+    return session.scalar(_restriction_query(), {"table": table, "record_id": record_id})
+
+
+@functools.cache  # built once: the overview asks on every visit
+def _restriction_query():
+    return select(Restriction).where(Restriction.table_name == bindparam("table", type_=String()),
+                                     Restriction.record_id == param("record_id"), Restriction.lifted_at.is_(None))
 
 
 def is_restricted(session, table: str, record_id: uuid.UUID) -> bool:

@@ -143,3 +143,23 @@ def test_the_audit_entries_of_a_request_are_one_insert_and_stay_chained(client, 
     assert inserts and len(inserts) == 1 and inserts[0][1]  # one statement, executed for all four rows
     assert [e.seq for e in read] == list(range(before + 1, before + 1 + len(read)))
     assert verify(db, vault_of(db).keyring.audit_key) is None
+
+
+def test_the_overview_reads_the_first_points_of_contact_in_one_statement(client, db, world, statements_of):
+    """Only the services that may serve the person's postcode, with their organisations: not every organisation
+    with a first point of contact and then all of their services."""
+    login(client, db, world.user("karim"))
+    statements = statements_of(client, f"/teams/{world.johan_team.id}/")
+    contacts = _reading(statements, "organisations")
+    assert len(contacts) == 1 and "JOIN services" in contacts[0]
+    assert _reading(statements, "services") == []
+
+
+def test_my_tasks_read_the_persons_of_the_teams_shown_only(client, db, world, statements_of):
+    """The memberships come with their teams, not with the teams' persons; the persons are read for the page."""
+    karim = world.user("karim")
+    _add_teams(db, karim, 3)
+    login(client, db, karim)
+    statements = statements_of(client, "/my/tasks")
+    assert not [s for s in _reading(statements, "members") if "JOIN care_teams" in s or "JOIN persons" in s]
+    assert len(_reading(statements, "care_teams")) == 1 and len(_reading(statements, "persons")) == 1

@@ -143,6 +143,16 @@ def test_the_first_points_of_contact_for_a_postcode(db):
     assert first_contacts(db, None) == []
 
 
+def test_the_first_points_of_contact_are_those_the_search_finds(db):
+    """The overview reads only the services that may serve the postcode; it finds what the directory's search does,
+    in the same order, and a part of a postcode or a wildcard matches nothing."""
+    for postcode in ("2440", "2400", "2200", "2430", "9999", "244", "%", "_440"):
+        expected = [(o.id, s.id) for o, s in search(db, need="first_contact", postcode=postcode)]
+        assert [(o.id, s.id) for o, s in first_contacts(db, postcode)] == expected
+    assert "Welzijnshuis De Sleutel" in {o.name for o, _s in first_contacts(db, "2440")}
+    assert not {"Welzijnshuis De Sleutel"} & {o.name for p in ("244", "%", "_440") for o, _s in first_contacts(db, p)}
+
+
 def test_the_search_page_shows_waiting_time_and_last_checked(login_as):
     page = login_as("jef").get("/socialmap/?need=dagopvang&postcode=2440").get_data(as_text=True)
     assert "2 organisaties gevonden" in page

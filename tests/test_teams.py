@@ -1,7 +1,10 @@
 """My teams and the team overview, as the demo users see them."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask import url_for
 
 
 def test_karim_sees_all_ten_members_and_himself_as_coordinator(login_as, world):
@@ -23,6 +26,22 @@ def test_jef_sees_the_team_but_not_the_identity_data(login_as, world):
 def test_karim_sees_the_identity_data(login_as, world):
     page = login_as("karim").get(f"/teams/{world.johan_team.id}/").get_data(as_text=True)
     assert "47.03.12-123.40" in page and "12 maart 1947" in page
+
+
+TEAM_MENU = ("teams.overview", "members.index", "goals.index", "info.index", "messages.index", "meetings.index",
+             "agreements.index", "referrals.index", "privacy.index")
+
+
+@pytest.mark.parametrize("page", ["", "members/", "agreements/", "privacy"])
+def test_the_team_menu_links_to_each_page_of_the_team_and_marks_the_current_one(app, login_as, world, page):
+    """The menu puts its links together from the overview's URL: they must be the pages' own URLs."""
+    team_id = world.johan_team.id
+    html = login_as("karim").get(f"/teams/{team_id}/{page}").get_data(as_text=True)
+    menu = html.split('<nav class="teamnav"')[1].split("</nav>")[0]
+    with app.test_request_context():
+        expected = [url_for(endpoint, team_id=team_id) for endpoint in TEAM_MENU]
+    assert re.findall(r'href="([^"]+)"', menu) == expected
+    assert re.findall(r'href="([^"]+)" aria-current="page"', menu) == [f"/teams/{team_id}/{page}"]
 
 
 @pytest.mark.parametrize("path", ["", "members/", "access-log/", "person"])

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 from werkzeug.datastructures import CallbackDict
 
 from models import User, WebSession
@@ -52,12 +52,16 @@ def _expired(record: WebSession, settings) -> bool:
             or now - record.created_at > timedelta(hours=settings.session_absolute_hours))
 
 
+# Built once: every request runs it, and building a statement (and its cache key) costs more than running it.
+_SESSION_WITH_ACCOUNT = (select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
+                         .where(WebSession.id == bindparam("token_hash", type_=String())))
+
+
 def _load(token: str) -> WebSession | None:
     """The session's row, and with it (in the same query) its account, which the login manager then finds in the
     session's identity map instead of asking the database again."""
     db = get_session()
-    found = db.execute(select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
-                       .where(WebSession.id == token_hash(token))).first()
+    found = db.execute(_SESSION_WITH_ACCOUNT, {"token_hash": token_hash(token)}).first()
     record, g.session_account = found if found is not None else (None, None)  # held: the identity map is weak
     if record is not None and _expired(record, current_app.config["ZORGTEAM"]):
         db.delete(record)

@@ -5,6 +5,7 @@ Domain operations take the acting member, check the permission, write the audit 
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from models import audit
 from models.agreements import open_agreements
-from models.base import check_version, utcnow
+from models.base import check_version, param, utcnow
 from models.consent import may_see
 from models.goals import care_goals, evaluations_by_goal
 from models.info import TRANSITIONS, items_of
@@ -162,9 +163,15 @@ def meetings_of(session, team_id: uuid.UUID) -> list[Meeting]:
 def next_meeting(session, team_id: uuid.UUID, now: datetime | None = None) -> Meeting | None:
     """The first planned meeting that has not ended yet."""
     now = now or utcnow()
-    return session.scalar(select(Meeting).where(Meeting.team_id == team_id, Meeting.status == "planned",
-                                                Meeting.starts_at >= now - timedelta(hours=8))
-                          .order_by(Meeting.starts_at).limit(1).options(lazyload(Meeting.invitees)))
+    return session.scalar(_next_meeting_query(), {"team_id": team_id, "since": now - timedelta(hours=8)})
+
+
+@functools.cache
+def _next_meeting_query():
+    return (select(Meeting).where(Meeting.team_id == param("team_id"), Meeting.status == "planned",
+                                  Meeting.starts_at >= param("since", "time"))
+            .order_by(Meeting.starts_at).limit(1)
+            .options(lazyload(Meeting.invitees), lazyload(Meeting.organiser)))  # not its team and person
 
 
 def last_held(session, team_id: uuid.UUID, before: datetime) -> Meeting | None:

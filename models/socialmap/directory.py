@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from models import audit
@@ -120,10 +120,16 @@ def _wait_order(service: Service | None) -> tuple:
 
 
 def first_contacts(session, postcode: str | None) -> list[tuple[Organisation, Service]]:
-    """The first points of contact (welzijnsonthaal, OCMW, sociaal huis, CAW) for `postcode`."""
+    """The first points of contact (welzijnsonthaal, OCMW, sociaal huis, CAW) for `postcode`, as `search` finds
+    them; only the services that may serve it are read (every team overview asks, not only the social map)."""
     if not postcode:
         return []
-    return search(session, need=FIRST_CONTACT, postcode=postcode)
+    query = (select(Organisation, Service).join(Service, Service.organisation_id == Organisation.id)
+             .where(Service.need == FIRST_CONTACT,
+                    or_(Service.postcodes == "", Service.postcodes.contains(postcode, autoescape=True)))
+             .order_by(Organisation.name))
+    found = [(organisation, service) for organisation, service in session.execute(query) if service.serves(postcode)]
+    return sorted(found, key=lambda pair: _wait_order(pair[1]))
 
 
 # --- what zone staff do ------------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from flask import render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
 from models import Member, audit
 from models import agreements as domain
+from models.members import memberships_with_teams
+from models.teams import with_persons
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.agreements.texts import done_day
 from zorgteam.agreements.views import Row, rows_for_each
@@ -33,11 +34,6 @@ class TeamTasks:
     @property
     def name(self) -> str:
         return self.member.team.person.full_name
-
-
-def _memberships(db) -> list[Member]:
-    rows = db.scalars(select(Member).where(Member.user_id == current_user.id))
-    return [m for m in rows if m.active]
 
 
 def done_on(row) -> date | None:
@@ -71,7 +67,7 @@ def _page_number(pages: int) -> int:
 @bp.route("/tasks", access=LOGGED_IN)
 def index():
     db = get_session()
-    memberships = _memberships(db)
+    memberships = memberships_with_teams(db, current_user.id)
     owned = {}
     for agreement in domain.owned_by(db, [m.id for m in memberships]):
         owned.setdefault(agreement.owner_id, []).append(agreement)
@@ -81,7 +77,8 @@ def index():
     pages = max(1, -(-len(groups) // TEAMS_PER_PAGE))
     page = _page_number(pages)
     shown = groups[(page - 1) * TEAMS_PER_PAGE:page * TEAMS_PER_PAGE]
-    for group in shown:  # only the teams on this page are read
+    with_persons(db, [group.member.team for group in shown])  # only the teams on this page are named and read
+    for group in shown:
         audit.record(db, group.member, "read", team=group.member.team, category="agreements")
     return render_template("agreements/tasks.html", groups=shown, page=page, pages=pages,
                            token=generate_csrf(), todo_count=sum(len(g.todo) for g in groups),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import g, has_request_context
 from flask_babel import format_date, to_user_timezone
 from flask_babel import gettext as _
 
@@ -11,10 +12,21 @@ DAY = "EEEE d MMMM"
 
 def day_words(day: date, today: date | None = None) -> str:
     """'vandaag', 'morgen' or 'gisteren' with the date, else the weekday and date."""
-    today = today or date.today()
-    words = {0: _("vandaag"), 1: _("morgen"), -1: _("gisteren")}.get((day - today).days)
-    written = format_date(day, DAY)
+    offset = (day - (today or date.today())).days
+    words = _("vandaag") if offset == 0 else _("morgen") if offset == 1 else _("gisteren") if offset == -1 else None
+    written = _written(day)
     return f"{words} ({written})" if words else written
+
+
+def _written(day: date) -> str:
+    """The weekday and date in the request's language, formatted once per request for each day (a list of forty
+    tasks due on a few days asked Babel forty times)."""
+    if not has_request_context():
+        return format_date(day, DAY)
+    known = g.setdefault("written_days", {})
+    if day not in known:
+        known[day] = format_date(day, DAY)
+    return known[day]
 
 
 def rhythm(agreement) -> str | None:
