@@ -109,6 +109,9 @@ def test_a_first_member_with_an_address_is_invited_and_sees_the_team(app, login_
     ({"members-2-email": "iemand@zorgteam.example"}, "Vul ook de naam in."),
     ({"members-2-name": "x" * 201}, "Dit is te lang: hoogstens 200 tekens, nu 201."),
     ({"coordinator": "3"}, "Vul de naam van dat teamlid in"),
+    ({"coordinator": "4"}, "Ongeldige keuze."),  # no such row (Hypothesis found a 500 here)
+    ({"coordinator": "0"}, "Ongeldige keuze."),  # not the last row, as a Python index would say
+    ({"coordinator": "²"}, "Ongeldige keuze."),  # a digit to str.isdigit, not to int()
     ({"insz": "52.11.30-155.16"}, "Het controlegetal van dit INSZ-nummer klopt niet."),
     ({"birth_date": "1953-11-30"}, "Het INSZ-nummer past niet bij de geboortedatum."),
 ])

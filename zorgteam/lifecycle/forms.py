@@ -99,7 +99,8 @@ class NewTeamForm(PersonForm):
         _needs_discipline(self.my_role, field)
 
     def validate_coordinator(self, field):
-        if field.data.isdigit() and not self.members[int(field.data) - 1].filled:
+        rows = {str(i): row for i, row in enumerate(self.members, start=1)}  # anything else is no choice at all
+        if field.data in rows and not rows[field.data].filled:
             raise ValidationError(_l("Vul de naam van dat teamlid in, of kies iemand anders als zorgcoördinator."))
 
     def person(self) -> Person:
