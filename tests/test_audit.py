@@ -326,6 +326,7 @@ def test_older_entries_of_the_access_log_are_a_page_further(login_as, world, db)
     assert "Naar de nieuwste" in older
 
 
-def test_a_bad_page_marker_shows_the_newest(login_as, world):
-    page = login_as("johan").get(_url(world.johan_team, "access-log/?before=abc"))
+@pytest.mark.parametrize("marker", ["abc", "²", "9" * 40])  # "²" is a digit to isdigit; 40 nines overflow a bigint
+def test_a_bad_page_marker_shows_the_newest(login_as, world, marker):
+    page = login_as("johan").get(_url(world.johan_team, f"access-log/?before={marker}"))
     assert page.status_code == 200 and "Naar de nieuwste" not in page.get_data(as_text=True)

@@ -67,7 +67,8 @@ def test_the_demo_sample_file_is_already_imported_so_importing_it_again_changes_
 def test_a_bad_file_gives_line_numbered_errors_and_changes_nothing(db, tmp_path):
     before = (_count(db, Organisation), _count(db, Service))
     path = _csv(tmp_path, [{}, {"id": "t-2", "kind": "winkel"}, {"id": "t-3", "postcode": "24400", "waiting": "lang"},
-                           {"id": "t-4", "name": ""}, {"id": "t-5", "last_checked": "1/11/2026"}])
+                           {"id": "t-4", "name": ""}, {"id": "t-5", "last_checked": "1/11/2026"},
+                           {"id": "t-6", "waiting": "²"}])  # a digit to str.isdigit, not a number of weeks
     with pytest.raises(ImportFailed) as failed:
         import_file(db, path)
     errors = failed.value.errors
@@ -76,6 +77,7 @@ def test_a_bad_file_gives_line_numbered_errors_and_changes_nothing(db, tmp_path)
     assert any(e.startswith("regel 4: waiting 'lang'") for e in errors)
     assert "regel 5: name ontbreekt." in errors
     assert any(e.startswith("regel 6: last_checked '1/11/2026' is geen datum") for e in errors)
+    assert any(e.startswith("regel 7: waiting '²'") for e in errors)
     assert not any(e.startswith("regel 2") for e in errors)  # the good line is fine, and still not imported
     assert (_count(db, Organisation), _count(db, Service)) == before
     assert _named(db, "Testdienst Zorg Thuis") is None

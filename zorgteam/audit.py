@@ -43,7 +43,8 @@ def describe(event: AuditEvent, members_by_user: dict) -> dict:
 def _older_than() -> int | None:
     """The page to show: entries before this sequence number (None: the newest)."""
     raw = request.args.get("before", "")
-    return int(raw) if raw.isdigit() else None
+    # ASCII digits only ("²" is a digit to isdigit, not to int), and short enough for the database's integers
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
 @bp.route("/access-log/", access=Permission.ACCESS_LOG_VIEW)

@@ -118,7 +118,7 @@ def _check_special(name: str, value: str) -> str | None:
             date.fromisoformat(value)
         except ValueError:
             return f"last_checked '{value}' is geen datum (schrijf JJJJ-MM-DD)"
-    if name == "waiting" and value and value != WAITING_LIST and not (value.isdigit() and int(value) <= 520):
+    if name == "waiting" and value and value != WAITING_LIST and not (value.isascii() and value.isdigit() and int(value) <= 520):
         return f"waiting '{value}': geef een aantal weken (0 tot 520) of '{WAITING_LIST}'"
     return None
 
@@ -145,7 +145,7 @@ def _shape(line: Line) -> None:
     waiting = v.get("waiting", "")
     line.service = {"need": v["need"], "description": v.get("description") or None,
                     "postcodes": " ".join(v.get("postcodes", "").split()),
-                    "waiting_weeks": int(waiting) if waiting.isdigit() else None,
+                    "waiting_weeks": int(waiting) if waiting.isascii() and waiting.isdigit() else None,
                     "waiting_list": waiting == WAITING_LIST}
 
 
