@@ -17,7 +17,7 @@ from zorgteam import labels
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import organisation_or_404
+from zorgteam.socialmap.directory import organisation_or_404, require_staff
 
 bp = Blueprint("socialmap_contacts", __name__, url_prefix="/socialmap")
 
@@ -43,11 +43,6 @@ class ContactForm(FlaskForm):
         return {**values, "email": (self.email.data or "").strip().lower() or None}
 
 
-def _require_staff() -> None:
-    if not current_user.zone_staff:
-        abort(403)
-
-
 def _contact_or_404(contact_id: str):
     contact = find_contact(get_session(), contact_id)
     if contact is None:
@@ -62,7 +57,7 @@ def _page(form, organisation, contact=None, status: int = 200):
 
 @bp.route("/<organisation_id>/contacts/new", methods=["GET", "POST"], access=LOGGED_IN)
 def add(organisation_id):
-    _require_staff()
+    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = ContactForm()
     if not form.validate_on_submit():
@@ -76,7 +71,7 @@ def add(organisation_id):
 
 @bp.route("/contacts/<contact_id>/edit", methods=["GET", "POST"], access=LOGGED_IN)
 def edit(contact_id):
-    _require_staff()
+    require_staff()
     contact = _contact_or_404(contact_id)
     form = ContactForm(obj=contact)
     if not form.validate_on_submit():
@@ -95,7 +90,7 @@ def edit(contact_id):
 
 @bp.route("/contacts/<contact_id>/remove", methods=["POST"], access=LOGGED_IN)
 def remove(contact_id):
-    _require_staff()
+    require_staff()
     contact = _contact_or_404(contact_id)
     organisation_id, name = contact.organisation_id, contact.name
     if FlaskForm().validate_on_submit():

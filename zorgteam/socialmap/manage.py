@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,7 +20,7 @@ from models.socialmap.directory import DirectoryRule, remove_service, save_organ
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import POSTCODE, need_choices, organisation_or_404
+from zorgteam.socialmap.directory import POSTCODE, need_choices, organisation_or_404, require_staff
 from zorgteam.socialmap.texts import KINDS, LANGUAGES
 
 bp = Blueprint("socialmap_manage", __name__, url_prefix="/socialmap")
@@ -75,11 +75,6 @@ class ServiceForm(FlaskForm):
             raise ValidationError(_l("Geef postcodes van 4 cijfers, gescheiden door spaties."))
 
 
-def _require_staff() -> None:
-    if not current_user.zone_staff:
-        abort(403)
-
-
 def _form_page(form, organisation=None, status: int = 200):
     return render_template("socialmap/form.html", form=form, organisation=organisation,
                            service_form=ServiceForm(formdata=None)), status
@@ -87,7 +82,7 @@ def _form_page(form, organisation=None, status: int = 200):
 
 @bp.route("/new", methods=["GET", "POST"], access=LOGGED_IN)
 def new():
-    _require_staff()
+    require_staff()
     form = OrganisationForm()
     if not form.validate_on_submit():
         return _form_page(form)
@@ -99,7 +94,7 @@ def new():
 
 @bp.route("/<organisation_id>/edit", methods=["GET", "POST"], access=LOGGED_IN)
 def edit(organisation_id):
-    _require_staff()
+    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)
     if not form.validate_on_submit():
@@ -118,7 +113,7 @@ def edit(organisation_id):
 
 @bp.route("/<organisation_id>/services", methods=["POST"], access=LOGGED_IN)
 def add_service(organisation_id):
-    _require_staff()
+    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = ServiceForm()
     if not form.validate_on_submit():
@@ -136,7 +131,7 @@ def add_service(organisation_id):
 
 @bp.route("/<organisation_id>/services/<need>/remove", methods=["POST"], access=LOGGED_IN)
 def remove(organisation_id, need):
-    _require_staff()
+    require_staff()
     organisation = organisation_or_404(organisation_id)
     if FlaskForm().validate_on_submit():
         try:

@@ -16,7 +16,7 @@ from models.socialmap.proposals import accept, find_proposal, proposals, reject
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import POSTCODE
+from zorgteam.socialmap.directory import POSTCODE, require_staff
 from zorgteam.socialmap.texts import KINDS
 
 bp = Blueprint("socialmap_proposals", __name__, url_prefix="/socialmap/proposals")
@@ -49,11 +49,6 @@ class AcceptForm(FlaskForm):
         return {**values, "languages": "nl"}
 
 
-def _require_staff() -> None:
-    if not current_user.zone_staff:
-        abort(403)
-
-
 def _proposal_or_404(proposal_id: str):
     proposal = find_proposal(get_session(), proposal_id)
     if proposal is None:
@@ -63,7 +58,7 @@ def _proposal_or_404(proposal_id: str):
 
 @bp.route("/", access=LOGGED_IN)
 def index():
-    _require_staff()
+    require_staff()
     db = get_session()
     return render_template("socialmap/proposals.html", waiting=proposals(db),
                            decided=proposals(db, pending=False)[:20])
@@ -72,7 +67,7 @@ def index():
 @bp.route("/<proposal_id>", methods=["GET", "POST"], access=LOGGED_IN)
 def show(proposal_id):
     """The proposal with the form that accepts it (prefilled with the name as the coordinator typed it)."""
-    _require_staff()
+    require_staff()
     proposal = _proposal_or_404(proposal_id)
     form = AcceptForm(organisations_by_name(get_session()), data={"name": proposal.name})
     if not proposal.pending or not form.validate_on_submit():
@@ -91,7 +86,7 @@ def show(proposal_id):
 
 @bp.route("/<proposal_id>/reject", methods=["POST"], access=LOGGED_IN)
 def refuse(proposal_id):
-    _require_staff()
+    require_staff()
     proposal = _proposal_or_404(proposal_id)
     if FlaskForm().validate_on_submit():
         try:
