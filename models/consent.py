@@ -39,6 +39,11 @@ class ConsentRule(ValueError):
     """A consent change that is not possible; the message says why, in plain words."""
 
 
+def in_force(granted: bool, valid_until: date | None, today: date) -> bool:
+    """A grant counts when it was given and has not run out (valid until that day included)."""
+    return granted and (valid_until is None or valid_until >= today)
+
+
 class ConsentGrant(UUIDKey, Base):
     """The current decision for one member and one category: granted or not, until when."""
 
@@ -56,7 +61,7 @@ class ConsentGrant(UUIDKey, Base):
     member = relationship("Member", foreign_keys=[member_id])
 
     def in_force(self, today: date | None = None) -> bool:
-        return self.granted and (self.valid_until is None or self.valid_until >= (today or date.today()))
+        return in_force(self.granted, self.valid_until, today or date.today())
 
 
 class CategorySetting(UUIDKey, Base):
@@ -124,13 +129,21 @@ def _grants_query():
     return select(ConsentGrant).where(ConsentGrant.member_id == param("member_id"))
 
 
+@functools.cache
+def _grant_terms_query():
+    return select(ConsentGrant.category, ConsentGrant.granted, ConsentGrant.valid_until).where(
+        ConsentGrant.member_id == param("member_id"))
+
+
 def _visible(member, grants, limited: set[str], today: date) -> frozenset[str]:
+    """From `grants` (ConsentGrant rows, or their category, granted and valid_until columns)."""
     if not member.active:
         return frozenset()
     if speaks_for_person(member):
         return frozenset(CATEGORIES)
-    return frozenset(grant.category for grant in grants
-                     if grant.in_force(today) and (grant.category not in limited or member.role in PROFESSIONAL_ROLES))
+    professional = member.role in PROFESSIONAL_ROLES
+    return frozenset(grant.category for grant in grants if in_force(grant.granted, grant.valid_until, today)
+                     and (grant.category not in limited or professional))
 
 
 def visible_categories(session, member) -> frozenset[str]:
@@ -169,7 +182,8 @@ def _visible_now(session, member) -> frozenset[str]:
     if not member.active or speaks_for_person(member):
         return _visible(member, (), set(), date.today())
     limited = professionals_only(session, member.team_id)
-    return _visible(member, grants_of(session, member.id).values(), limited, date.today())
+    grants = session.execute(_grant_terms_query(), {"member_id": member.id})  # columns: no ORM objects to build
+    return _visible(member, grants, limited, date.today())
 
 
 def visible_categories_of(session, members) -> dict[uuid.UUID, frozenset[str]]:

@@ -190,11 +190,11 @@ def test_the_extraction_finds_the_strings_of_python_and_templates():
 
 
 def test_every_gettext_alias_in_the_code_is_a_keyword_of_the_extraction():
-    """`from flask_babel import ngettext as _n` needs `-k _n:1,2` in the extract command and KEYWORDS above."""
+    """`from flask_babel import ngettext as _n` (or from zorgteam.translate, which has the same functions) needs `-k _n:1,2` in the extract command and KEYWORDS above."""
     unknown = []
     for path in sorted([*ROOT.glob("zorgteam/**/*.py"), *ROOT.glob("models/**/*.py")]):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.ImportFrom) and node.module == "flask_babel":
+            if isinstance(node, ast.ImportFrom) and node.module in ("flask_babel", "zorgteam.translate"):
                 for alias in node.names:
                     name = alias.asname or alias.name
                     if alias.name in FLASK_BABEL_SPECS and KEYWORDS.get(name, "?") != FLASK_BABEL_SPECS[alias.name]:
@@ -250,3 +250,23 @@ def test_the_app_serves_the_po_as_it_is_now(app):
     assert not differ, (f"{PO.with_suffix('.mo').relative_to(ROOT)} is missing or older than the .po: run "
                         "`.venv/bin/pybabel compile -d translations` (make run and make test do) and restart the "
                         "app. Differs: " + ", ".join(differ[:20]))
+
+
+def test_python_strings_follow_the_request_language_and_a_forced_one(app):
+    """zorgteam.translate keeps the request's catalog on g: a forced locale (a mail in Dutch from an English page)
+    must still get its own catalog, and the request's language must come back after it."""
+    from zorgteam.labels import ROLES
+    from zorgteam.translate import gettext, lazy_gettext, ngettext
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert gettext("Mijn taken") == "My tasks"
+            assert str(lazy_gettext("mantelzorger")) == "family carer"
+            english_role = str(ROLES["informal_carer"])
+        dutch_role = str(ROLES["informal_carer"])
+        assert gettext("Mijn taken") == "Mijn taken"
+        assert english_role == "family carer" and dutch_role == "mantelzorger"
+        with force_locale("en"):
+            assert str(ROLES["informal_carer"]) == english_role
+            assert gettext("Zorgteam van %(name)s", name="Jan") == "Care team of Jan"
+    assert ngettext("%(num)d taak", "%(num)d taken", 2) == "2 taken"  # no request: the source language

@@ -9,7 +9,7 @@ import config
 from models import Keyring, KeyringError, Vault
 from zorgteam import (access, accounts, agreements, audit, auth, calendar, careplan, cli, consent, db, errors,
                       export, goals, headers, home, i18n, info, labels, lifecycle, mail, meetings, members,
-                      messages, privacy, sessions, socialmap, teams)
+                      messages, privacy, sessions, socialmap, teams, urls)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -38,6 +38,7 @@ def _install_foundation(app: Flask, settings, keyring: Keyring) -> None:
     headers.init_app(app, settings.production)
     i18n.init_app(app)
     labels.init_app(app)
+    urls.init_app(app)
     auth.init_app(app)
     access.init_app(app)
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup

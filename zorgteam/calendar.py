@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 

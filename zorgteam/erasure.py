@@ -9,8 +9,8 @@ import uuid
 import click
 from flask import Flask, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from flask import render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -1,13 +1,14 @@
 """Languages: Dutch (Flemish) first, English second; the choice is kept in the session and on the account."""
 from __future__ import annotations
 
-from flask import Flask, g, redirect, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask import Flask, redirect, request, session
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from config import ROOT
 from zorgteam.access import PUBLIC, Blueprint
 from zorgteam.auth import safe_next
+from zorgteam.translate import catalog as _catalog
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 bp = Blueprint("i18n", __name__)
@@ -20,15 +21,6 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return "nl"
-
-
-def _catalog():
-    """The request's translations, looked up once: a page asks for a hundred strings, and Flask-Babel would find
-    the domain, the locale and the catalog again for each of them."""
-    found = g.get("translations")
-    if found is None:
-        found = g.translations = get_translations()
-    return found
 
 
 def _install_template_gettext(app: Flask) -> None:

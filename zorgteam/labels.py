@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 
 ROLES = {
     "person": _l("de persoon zelf"),

@@ -5,7 +5,7 @@ The limit is checked on the server and said in words ("Dit is te lang ..."), nev
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 from wtforms.validators import Length, ValidationError
 
 

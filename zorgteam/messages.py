@@ -4,8 +4,8 @@ a reply form per thread, and a mail to the recipients that never holds the messa
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from flask import Flask, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField

@@ -78,7 +78,7 @@ def _social_map(db, team, member) -> dict:
     """The team's referrals (for who may see them) and the first points of contact where the person lives."""
     if not member.may(Permission.REFERRALS_VIEW):
         return {"referrals": [], "first_contacts": [], "today": date.today()}
-    referrals = referrals_of(db, team.id)
+    referrals = referrals_of(db, team.id, referrer=False)
     postcode = (team.person.address or {}).get("postcode")
     return {"referrals": referrals, "median_days": median_days_to_start(referrals),
             "first_contacts": first_contacts(db, postcode), "today": date.today()}

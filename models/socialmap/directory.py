@@ -8,11 +8,12 @@ update it instead of adding it twice.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, or_, select
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, bindparam, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from models import audit
@@ -124,12 +125,23 @@ def first_contacts(session, postcode: str | None) -> list[tuple[Organisation, Se
     them; only the services that may serve it are read (every team overview asks, not only the social map)."""
     if not postcode:
         return []
-    query = (select(Organisation, Service).join(Service, Service.organisation_id == Organisation.id)
-             .where(Service.need == FIRST_CONTACT,
-                    or_(Service.postcodes == "", Service.postcodes.contains(postcode, autoescape=True)))
-             .order_by(Organisation.name))
-    found = [(organisation, service) for organisation, service in session.execute(query) if service.serves(postcode)]
+    found = [(organisation, service) for organisation, service in session.execute(_first_contacts(), {
+        "pattern": f"%{_like_escaped(postcode)}%"}) if service.serves(postcode)]
     return sorted(found, key=lambda pair: _wait_order(pair[1]))
+
+
+def _like_escaped(text: str) -> str:
+    """`text` matched literally by LIKE with the escape character "/" (what `contains(autoescape=True)` does)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+@functools.cache  # built once, the postcode a parameter: every team overview asks
+def _first_contacts():
+    return (select(Organisation, Service).join(Service, Service.organisation_id == Organisation.id)
+            .where(Service.need == FIRST_CONTACT,
+                   or_(Service.postcodes == "", Service.postcodes.like(bindparam("pattern", type_=String()),
+                                                                      escape="/")))
+            .order_by(Organisation.name))
 
 
 # --- what zone staff do ------------------------------------------------------------------------------------------

@@ -9,15 +9,16 @@ of its started referrals (the median, because one referral that waited a year sh
 """
 from __future__ import annotations
 
+import functools
 import statistics
 import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
-from models.base import Base, UUIDKey, Versioned, check_version, utcnow
+from models.base import Base, UUIDKey, Versioned, check_version, param, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.members import Member
 from models.permissions import Permission
@@ -122,9 +123,16 @@ def advance(session, team, referral: Referral, actor: Member | None, seen_versio
     return referral
 
 
-def referrals_of(session, team_id: uuid.UUID) -> list[Referral]:
-    """The team's referrals: open ones first, then the most recently asked."""
-    rows = session.scalars(select(Referral).where(Referral.team_id == team_id))
+@functools.cache  # built once: every team overview asks (with its referrer only on the referrals page)
+def _referrals(referrer: bool):
+    query = select(Referral).where(Referral.team_id == param("team_id"))
+    return query if referrer else query.options(lazyload(Referral.referred_by))
+
+
+def referrals_of(session, team_id: uuid.UUID, *, referrer: bool = True) -> list[Referral]:
+    """The team's referrals: open ones first, then the most recently asked. `referrer=False` leaves out the member
+    who referred (and that member's team and person, joined in otherwise): the overview shows no referrer."""
+    rows = session.scalars(_referrals(referrer), {"team_id": team_id})
     return sorted(rows, key=lambda r: (not r.is_open, -r.asked_on.toordinal()))
 
 

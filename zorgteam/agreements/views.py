@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from sqlalchemy import select
 
 from models import Agreement, AgreementCompletion, Base, CareGoal, Member, StaleEdit, audit

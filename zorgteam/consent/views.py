@@ -4,8 +4,8 @@ state. Members whose access changed are told by mail, without any content."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from zorgteam.translate import gettext as _
+from zorgteam.translate import ngettext
 from sqlalchemy import select
 
 from models import Member, audit

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import format_date
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 
 from zorgteam import labels
 

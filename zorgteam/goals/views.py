@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from flask_wtf import FlaskForm
 
 from models import CareGoal, LifeGoal, Member, StaleEdit, audit

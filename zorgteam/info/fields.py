@@ -1,7 +1,7 @@
 """Forms for shared information, built from the shapes in models/info.py, with the Dutch words for every field."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError

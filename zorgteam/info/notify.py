@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from sqlalchemy import select
 
 from models import Member

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from flask_wtf import FlaskForm
 
 from models import InfoItem, StaleEdit, audit

@@ -3,7 +3,7 @@ coordinator)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 
 from models import CareGoal, Member, StaleEdit, audit
 from models import meetings as domain

@@ -6,7 +6,7 @@ import logging
 
 from flask import current_app
 from flask_babel import format_datetime
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 
 from models.calendar import address_of, meeting_ics, meeting_title, meeting_url
 from models.meetings import Change, Invitee, Meeting

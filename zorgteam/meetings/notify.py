@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 
 from models.calendar import address_of, meeting_title, meeting_url
 from models.meetings.reminders import Reminder, due_reminders, mark_sent

@@ -1,8 +1,8 @@
 """Plain-language names for meeting codes, and the sentence of each line of the rules checklist."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 from zorgteam import labels
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from zorgteam.translate import gettext as _
 
 from models import Member, StaleEdit, audit
 from models import meetings as domain

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, render_template, request
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField

@@ -1,7 +1,7 @@
 """The social map's words on screen: needs, kinds of organisation, languages and referral statuses."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from zorgteam.translate import lazy_gettext as _l
 
 NEEDS = {
     "first_contact": _l("eerste aanspreekpunt / welzijnsonthaal"),
