@@ -154,8 +154,16 @@ def _restriction_query():
                                      Restriction.record_id == param("record_id"), Restriction.lifted_at.is_(None))
 
 
+@functools.cache
+def _restricted_query():
+    return select(Restriction.id).where(Restriction.table_name == bindparam("table", type_=String()),
+                                        Restriction.record_id == param("record_id"),
+                                        Restriction.lifted_at.is_(None)).limit(1)
+
+
 def is_restricted(session, table: str, record_id: uuid.UUID) -> bool:
-    return restriction_of(session, table, record_id) is not None
+    """Whether the record is restricted now (its id only: the overview asks on every visit)."""
+    return session.scalar(_restricted_query(), {"table": table, "record_id": record_id}) is not None
 
 
 def restrict(session, team, actor, record) -> Restriction:
