@@ -7,20 +7,22 @@ Flask-Babel's `gettext`, `ngettext` and `lazy_gettext`: the string translated, t
 keyword arguments when there are any."""
 from __future__ import annotations
 
-from flask import g, has_app_context
+from flask import g
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 
 
 def catalog():
     """The translations of the current locale, found once per request (and per forced locale)."""
-    if not has_app_context():
+    try:
+        held = g.get("translations")
+    except RuntimeError:  # no app context (a script): Flask-Babel's own answer, untranslated
         return get_translations()
-    found = g.get("translations")
-    if found is None or g.get("translations_locale") is not _locale():
-        found = g.translations = get_translations()  # sets the locale through get_locale()
-        g.translations_locale = _locale()
-    return found
+    locale = _locale()
+    if held is None or held[0] is not locale:
+        found = get_translations()  # works out the locale through get_locale() when it was not yet
+        held = g.translations = (_locale(), found)
+    return held[1]
 
 
 def _locale():
