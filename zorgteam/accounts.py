@@ -11,8 +11,6 @@ from datetime import timedelta
 import pyotp
 import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -30,6 +28,8 @@ from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.auth import PENDING_2FA, complete_login
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)

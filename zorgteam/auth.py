@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -21,6 +19,8 @@ from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.home import landing, start_session
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, render_template, request, url_for
-from zorgteam.translate import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from models.calendar import feed_ics, feed_of, feed_owner, issue_feed, revoke_feed
 from zorgteam.access import LOGGED_IN, PUBLIC, Blueprint
 from zorgteam.db import get_session
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("calendar", __name__)
 TOKEN_MAX = 100

@@ -9,8 +9,6 @@ import uuid
 import click
 from flask import Flask, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
@@ -22,6 +20,8 @@ from zorgteam import mail
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("erasure", __name__, url_prefix="/teams/<team_id>")
 CONFIRM_WORD = "WISSEN"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 from flask import render_template, request, session, url_for
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from zorgteam import labels
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.audit import describe
 from zorgteam.db import get_session
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("home", __name__)
 KINDS = {"all": _l("Alles"), "agreements": _l("Afspraken"), "messages": _l("Berichten"),

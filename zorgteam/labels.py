@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+
 from zorgteam.translate import lazy_gettext as _l
 
 ROLES = {

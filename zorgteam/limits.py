@@ -5,8 +5,9 @@ The limit is checked on the server and said in words ("Dit is te lang ..."), nev
 """
 from __future__ import annotations
 
-from zorgteam.translate import lazy_gettext as _l
 from wtforms.validators import Length, ValidationError
+
+from zorgteam.translate import lazy_gettext as _l
 
 
 class MaxLength(Length):

@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
@@ -24,6 +22,8 @@ from zorgteam import labels, mail
 from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("members", __name__, url_prefix="/teams/<team_id>")
 

@@ -4,8 +4,6 @@ a reply form per thread, and a mail to the recipients that never holds the messa
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, flash, g, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
@@ -21,6 +19,8 @@ from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
 from zorgteam.labels import role_label
 from zorgteam.limits import MaxLength
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("messages", __name__, url_prefix="/teams/<team_id>/messages")
 AUDIENCES = {"team": _l("Het hele zorgteam"),

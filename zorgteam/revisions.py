@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Flask, flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField
@@ -22,6 +20,8 @@ from zorgteam import labels
 from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 from zorgteam.info.fields import LABELS as INFO_LABELS
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("revisions", __name__, url_prefix="/teams/<team_id>/record")
 PERSON = "person"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
@@ -12,6 +11,7 @@ from models.agreements import RECURRENCES
 from zorgteam import labels
 from zorgteam.goals.forms import member_choices
 from zorgteam.limits import MaxLength
+from zorgteam.translate import lazy_gettext as _l
 
 TEXT_MAX = 500
 # Where a button sends the user back to: a fixed choice, never a URL from the form.

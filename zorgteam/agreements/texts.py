@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import format_date, to_user_timezone
+
 from zorgteam.translate import gettext as _
 
 DAY = "EEEE d MMMM"

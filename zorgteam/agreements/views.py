@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
 from sqlalchemy import select
 
 from models import Agreement, AgreementCompletion, Base, CareGoal, Member, StaleEdit, audit
@@ -21,6 +20,7 @@ from zorgteam.access import Blueprint, team_child
 from zorgteam.agreements.forms import BACK, ActionForm, AgreementForm, DeclineForm
 from zorgteam.agreements.texts import day_words, when
 from zorgteam.db import get_session, keep_changes
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("agreements", __name__, url_prefix="/teams/<team_id>/agreements")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Optional, ValidationError
@@ -13,6 +12,7 @@ from models.consent import CATEGORIES
 from models.permissions import Designation, Role
 from zorgteam import labels
 from zorgteam.limits import MaxLength
+from zorgteam.translate import lazy_gettext as _l
 
 METHODS = ("in_person", "on_paper", "by_representative")
 

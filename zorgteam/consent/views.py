@@ -4,8 +4,6 @@ state. Members whose access changed are told by mail, without any content."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import ngettext
 from sqlalchemy import select
 
 from models import Member, audit
@@ -19,6 +17,8 @@ from zorgteam.consent.matrix import (apply, changed_since, decode, encode, load_
                                      member_changes)
 from zorgteam.consent.words import cell_words, history_lines
 from zorgteam.db import get_session
+from zorgteam.translate import gettext as _
+from zorgteam.translate import ngettext
 
 bp = Blueprint("consent", __name__, url_prefix="/teams/<team_id>/consent")
 HISTORY = 300

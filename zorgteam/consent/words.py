@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import format_date
-from zorgteam.translate import gettext as _
 
 from zorgteam import labels
+from zorgteam.translate import gettext as _
 
 
 @dataclass

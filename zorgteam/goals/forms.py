@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
@@ -12,6 +11,7 @@ from models.gas import LEVELS
 from models.goals import ACHIEVEMENT, DIMENSIONS, LIFECYCLE
 from zorgteam import labels
 from zorgteam.limits import MaxLength
+from zorgteam.translate import lazy_gettext as _l
 
 TEXT_MAX = 500
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
 from flask_wtf import FlaskForm
 
 from models import CareGoal, LifeGoal, Member, StaleEdit, audit
@@ -17,6 +16,7 @@ from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
 from zorgteam.goals import charts
 from zorgteam.goals.forms import CareGoalForm, EvaluationForm, HealthScoringForm, LifeGoalForm, ProfileForm
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("goals", __name__, url_prefix="/teams/<team_id>/goals")
 

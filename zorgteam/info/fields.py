@@ -1,7 +1,6 @@
 """Forms for shared information, built from the shapes in models/info.py, with the Dutch words for every field."""
 from __future__ import annotations
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -9,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.info import Field
 from zorgteam.limits import MaxLength
+from zorgteam.translate import lazy_gettext as _l
 
 LABELS = {
     "name": _l("Naam"), "relation": _l("Relatie of functie"), "organisation": _l("Organisatie"),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from zorgteam.translate import gettext as _
 from sqlalchemy import select
 
 from models import Member
@@ -10,6 +9,7 @@ from models.consent import may_see
 from models.members import account_addresses
 from models.info import TRANSITIONS
 from zorgteam import mail
+from zorgteam.translate import gettext as _
 
 
 def mail_members(db, members, subject: str, body: str) -> int:

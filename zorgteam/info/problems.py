@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired
@@ -20,6 +18,8 @@ from zorgteam.access import Blueprint
 from zorgteam.db import get_session
 from zorgteam.info.notify import _link, mail_members
 from zorgteam.limits import MaxLength
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("medication", __name__, url_prefix="/teams/<team_id>/info/medication")
 KINDS = {"side_effect": _l("bijwerking"), "intake": _l("probleem met innemen"), "other": _l("iets anders")}

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
 from flask_wtf import FlaskForm
 
 from models import InfoItem, StaleEdit, audit
@@ -22,6 +21,7 @@ from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session, keep_changes
 from zorgteam.info import fields as forms
 from zorgteam.info.notify import announce_transition
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("info", __name__, url_prefix="/teams/<team_id>/info")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, TextAreaField)
@@ -17,6 +16,7 @@ from models.people import Person
 from zorgteam import labels
 from zorgteam.limits import MaxLength
 from zorgteam.members import PersonForm
+from zorgteam.translate import lazy_gettext as _l
 
 FIRST_MEMBERS = 3  # rows on the page; more members are added afterwards on the members page
 PROFESSIONAL = (Role.PROFESSIONAL, Role.CASE_MANAGER)

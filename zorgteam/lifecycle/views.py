@@ -3,7 +3,6 @@ coordinator)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from zorgteam.db import get_session, keep_changes
 from zorgteam.lifecycle.forms import CloseForm, NewTeamForm
 from zorgteam.meetings import invites
 from zorgteam.members import invitation_mail
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("lifecycle", __name__)
 

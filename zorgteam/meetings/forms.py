@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField, URLField)
@@ -16,6 +15,7 @@ from zorgteam.agreements.forms import not_in_the_past
 from zorgteam.goals.forms import EvaluationForm, member_choices
 from zorgteam.limits import LineLimit, MaxLength
 from zorgteam.meetings import texts
+from zorgteam.translate import lazy_gettext as _l
 
 
 def _choices(mapping: dict, keys) -> list[tuple[str, str]]:

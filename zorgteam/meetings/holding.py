@@ -6,7 +6,6 @@ import uuid
 from datetime import time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
 
 from models import CareGoal, Member, StaleEdit, audit
 from models import meetings as domain
@@ -21,6 +20,7 @@ from zorgteam.meetings import invites
 from zorgteam.meetings.forms import (DecisionForm, FactsForm, FeedbackForm, MeetingEvaluationForm, MinutesForm,
                                      NextMeetingForm, mode_choices)
 from zorgteam.meetings.views import _mail_result, bp, checklist_of, settings
+from zorgteam.translate import gettext as _
 
 
 def _back(team, meeting: Meeting, anchor: str | None = None):

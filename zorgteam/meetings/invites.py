@@ -6,13 +6,13 @@ import logging
 
 from flask import current_app
 from flask_babel import format_datetime
-from zorgteam.translate import gettext as _
 
 from models.calendar import address_of, meeting_ics, meeting_title, meeting_url
 from models.meetings import Change, Invitee, Meeting
 from models.members import Member
 from models.people import Person
 from zorgteam import mail
+from zorgteam.translate import gettext as _
 
 log = logging.getLogger(__name__)
 

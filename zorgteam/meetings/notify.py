@@ -7,13 +7,13 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
-from zorgteam.translate import gettext as _
 
 from models.calendar import address_of, meeting_title, meeting_url
 from models.meetings.reminders import Reminder, due_reminders, mark_sent
 from models.people import Person
 from zorgteam import mail
 from zorgteam.meetings.views import bp
+from zorgteam.translate import gettext as _
 
 
 def _message(session, reminder: Reminder, base_url: str) -> tuple[str, str]:

@@ -1,10 +1,10 @@
 """Plain-language names for meeting codes, and the sentence of each line of the rules checklist."""
 from __future__ import annotations
 
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 
 from zorgteam import labels
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 KINDS = {
     "mdo": _l("Vlaams vergoedbaar MDO"),

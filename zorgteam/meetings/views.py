@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
 
 from models import Member, StaleEdit, audit
 from models import meetings as domain
@@ -21,6 +20,7 @@ from zorgteam.access import Blueprint, team_child
 from zorgteam.db import get_session
 from zorgteam.meetings import invites, texts
 from zorgteam.meetings.forms import CancelForm, FactsForm, PlanForm, agenda_key
+from zorgteam.translate import gettext as _
 
 bp = Blueprint("meetings", __name__, url_prefix="/teams/<team_id>/meetings", cli_group=None)
 

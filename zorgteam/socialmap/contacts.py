@@ -3,8 +3,6 @@ refused), take one off the map. Everyone sees them on the organisation's page (s
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
@@ -18,6 +16,8 @@ from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.socialmap.directory import organisation_or_404, require_staff
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("socialmap_contacts", __name__, url_prefix="/socialmap")
 

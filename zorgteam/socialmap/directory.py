@@ -4,7 +4,6 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, render_template, request
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -16,6 +15,7 @@ from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.socialmap.texts import NEEDS
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("socialmap", __name__, url_prefix="/socialmap")
 POSTCODE = Regexp(r"^[1-9][0-9]{3}$", message=_l("Een postcode heeft 4 cijfers, bijvoorbeeld 2440."))

@@ -8,8 +8,6 @@ import re
 from datetime import date
 
 from flask import flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
@@ -22,6 +20,8 @@ from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.socialmap.directory import POSTCODE, need_choices, organisation_or_404, require_staff
 from zorgteam.socialmap.texts import KINDS, LANGUAGES
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("socialmap_manage", __name__, url_prefix="/socialmap")
 POSTCODES = re.compile(r"^([1-9][0-9]{3}\s*)*$")

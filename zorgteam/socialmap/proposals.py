@@ -3,8 +3,6 @@ map, or is linked to one that was there already) or reject it. Coordinators prop
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -18,6 +16,8 @@ from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.socialmap.directory import POSTCODE, require_staff
 from zorgteam.socialmap.texts import KINDS
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("socialmap_proposals", __name__, url_prefix="/socialmap/proposals")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from zorgteam.translate import gettext as _
-from zorgteam.translate import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
@@ -20,6 +18,8 @@ from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
 from zorgteam.socialmap.directory import need_choices, organisation_or_404
 from zorgteam.socialmap.texts import REFERRAL_STATUSES
+from zorgteam.translate import gettext as _
+from zorgteam.translate import lazy_gettext as _l
 
 bp = Blueprint("referrals", __name__, url_prefix="/teams/<team_id>/referrals")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from zorgteam.translate import lazy_gettext as _l
 
+
 NEEDS = {
     "first_contact": _l("eerste aanspreekpunt / welzijnsonthaal"),
     "thuisverpleging": _l("thuisverpleging"),
