@@ -84,12 +84,11 @@ def send_calendar(to: str, subject: str, body: str, ics: bytes, method: str,
     queue(compose_calendar(to, subject, body, ics, method), session)
 
 
-def send_each(addresses, subject: str, body: str, session: Session | None = None) -> int:
-    """Send the same notice to each address. Returns how many failed: none, since a mail is only queued here and
-    a refused delivery is retried later (the count stays for callers that tell the user)."""
+def send_each(addresses, subject: str, body: str, session: Session | None = None) -> None:
+    """Send the same notice to each address. Nothing can fail here: a mail is only queued, and a delivery the
+    server refuses for now is retried later (`flask mail deliver`, `flask notify`)."""
     for address in addresses:
         send(address, subject, body, session)
-    return 0
 
 
 def outcome(session: Session) -> Outcome:

@@ -212,9 +212,8 @@ def add(team, member):
             propose(db, member, added, form.organisation.data)
         if form.send_invitation.data:
             invitation_mail(team, *invite(db, team, member, added, form.email.data))
-    except (MembershipRule, mail.MailFailed) as error:
-        form.form_errors.append(str(error) if isinstance(error, MembershipRule) else
-                                _("De uitnodiging kon niet verstuurd worden. Probeer het later opnieuw."))
+    except MembershipRule as error:
+        form.form_errors.append(str(error))
         return _form_page(team, member, form, status=422)
     flash(_("%(name)s is toegevoegd aan het zorgteam.", name=added.name), "info")
     return redirect(url_for("members.index", team_id=team.id))

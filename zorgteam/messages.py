@@ -85,7 +85,7 @@ def index(team, member):
     return _page(db, team, member, _message_form(db, team, member, formdata=None))
 
 
-def _tell(db, team, message: Message) -> bool:
+def _tell(db, team, message: Message) -> None:
     """Mail the recipients that there is a new message or reply; nothing of the message itself."""
     settings = current_app.config["ZORGTEAM"]
     initials = team.person.initials
@@ -103,12 +103,10 @@ def _tell(db, team, message: Message) -> bool:
         subject = _("Nieuw bericht in het zorgteam van %(initials)s", initials=initials)
         body = _("Er is een nieuw bericht in het zorgteam van %(initials)s.\n\nLees het hier:\n%(link)s\n",
                  initials=initials, link=link)
-    return mail.send_each(account_addresses(db, recipients(db, team, message)), subject, body) == 0
+    mail.send_each(account_addresses(db, recipients(db, team, message)), subject, body)
 
 
-def _sent(team, message: Message, told: bool):
-    if not told:
-        flash(_("Uw bericht staat in het zorgschrift, maar niet iedereen kon per mail verwittigd worden."), "error")
+def _sent(team, message: Message):
     if message.parent_id is None:  # a new thread comes first: the top of the page
         flash(_("Uw bericht is verstuurd."), "info")
         return redirect(url_for("messages.index", team_id=team.id))
@@ -131,7 +129,8 @@ def post(team, member):
     except MessageRule as error:
         form.body.errors = [str(error)]
         return _page(db, team, member, form, 422)
-    return _sent(team, message, _tell(db, team, message))
+    _tell(db, team, message)
+    return _sent(team, message)
 
 
 def _readable_root(db, team, member, message_id) -> Message:
@@ -154,7 +153,8 @@ def reply(team, member, message_id):
     except MessageRule as error:
         form.body.errors = [str(error)]
         return _page(db, team, member, _message_form(db, team, member, formdata=None), 422, (root.id, form))
-    return _sent(team, message, _tell(db, team, message))
+    _tell(db, team, message)
+    return _sent(team, message)
 
 
 def unread_messages(member) -> int:

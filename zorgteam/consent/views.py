@@ -67,7 +67,7 @@ def _conflict_words(db, team, stale: list[str], matrix) -> list[str]:
     return [cell_words(key, now.get(key), members) for key in stale]
 
 
-def _tell(db, team, members: list[Member]) -> bool:
+def _tell(db, team, members: list[Member]) -> None:
     """Mail each member whose access changed; no content, only that it changed and where to look."""
     settings = current_app.config["ZORGTEAM"]
     link = settings.base_url + url_for("consent.index", team_id=team.id)
@@ -75,7 +75,7 @@ def _tell(db, team, members: list[Member]) -> bool:
     subject = _("Wat u kan zien in het zorgteam van %(initials)s is gewijzigd", initials=initials)
     body = _("Wat u kan zien in het zorgteam van %(initials)s is gewijzigd.\n\nBekijk het hier:\n%(link)s\n",
              initials=initials, link=link)
-    return mail.send_each(account_addresses(db, members), subject, body) == 0
+    mail.send_each(account_addresses(db, members), subject, body)
 
 
 def _save(db, team, actor, changes, form) -> None:
@@ -85,8 +85,7 @@ def _save(db, team, actor, changes, form) -> None:
     apply(db, team, actor, changes, method=form.method.data, note=(form.note.data or "").strip() or None)
     db.flush()
     changed = [m for m in members if m.id != actor.id and visible_categories(db, m) != before[m.id]]
-    if not _tell(db, team, changed):
-        flash(_("De toestemming is bewaard, maar niet iedereen kon per mail verwittigd worden."), "error")
+    _tell(db, team, changed)
     flash(ngettext("De toestemming is bewaard (%(num)s wijziging).", "De toestemming is bewaard (%(num)s wijzigingen).",
                    len(changes)), "info")
 

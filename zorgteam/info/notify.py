@@ -12,9 +12,9 @@ from zorgteam import mail
 from zorgteam.translate import gettext as _
 
 
-def mail_members(db, members, subject: str, body: str) -> int:
-    """Mail each member with an account; returns how many could not be mailed."""
-    return mail.send_each(account_addresses(db, members), subject, body)
+def mail_members(db, members, subject: str, body: str) -> None:
+    """Mail each member with an account (queued: delivered once the request commits)."""
+    mail.send_each(account_addresses(db, members), subject, body)
 
 
 def _link(endpoint: str, **values) -> str:

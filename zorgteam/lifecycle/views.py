@@ -11,7 +11,6 @@ from models.lifecycle import LifecycleRule, PersonHasTeam, close_team, start_tea
 from models.members import MembershipRule, add_member, designate, invite, load_membership
 from models.people import InvalidINSZ
 from models.permissions import Permission, Role
-from zorgteam import mail
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session, keep_changes
 from zorgteam.lifecycle.forms import CloseForm, NewTeamForm
@@ -45,10 +44,6 @@ def new():
         return _form_page(form, 422)
     except (LifecycleRule, MembershipRule) as error:
         form.form_errors.append(str(error))
-        return _form_page(form, 422)
-    except mail.MailFailed:
-        form.form_errors.append(_("Een uitnodiging kon niet verstuurd worden. Er werd niets bewaard; probeer "
-                                  "het later opnieuw."))
         return _form_page(form, 422)
     flash(_("Het zorgteam van %(name)s is gestart.", name=founder.team.person.full_name), "info")
     return redirect(url_for("teams.overview", team_id=founder.team_id))
@@ -93,8 +88,7 @@ def close(team, member):
         form.form_errors.append(str(error))
         return render_template("lifecycle/close.html", team=team, member=member, form=form), 422
     db.flush()
-    failed = sum(invites.send_invites(db, meeting) for meeting in closing.meetings)
+    for meeting in closing.meetings:
+        invites.send_invites(db, meeting)
     flash(_("Het zorgteam is afgesloten."), "info")
-    if failed:
-        flash(_("Niet iedereen kon bericht krijgen dat het geplande overleg niet doorgaat."), "error")
     return redirect(url_for("teams.overview", team_id=team.id))

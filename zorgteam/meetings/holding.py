@@ -19,7 +19,7 @@ from zorgteam.db import get_session
 from zorgteam.meetings import invites
 from zorgteam.meetings.forms import (DecisionForm, FactsForm, FeedbackForm, MeetingEvaluationForm, MinutesForm,
                                      NextMeetingForm, mode_choices)
-from zorgteam.meetings.views import _mail_result, bp, checklist_of, settings
+from zorgteam.meetings.views import bp, checklist_of, settings
 from zorgteam.translate import gettext as _
 
 
@@ -189,7 +189,7 @@ def close(team, member, meeting_id):
         return _page(db, team, member, meeting, 422, next=form)
     db.flush()
     if following is not None:
-        _mail_result(invites.send_invites(db, following))
+        invites.send_invites(db, following)
     flash(_("Het overleg is afgesloten.") + (" " + _("Het volgende overleg is gepland en de uitnodigingen zijn "
                                                      "verstuurd.") if following else ""), "info")
     return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))

@@ -2,8 +2,6 @@
 it is cancelled or someone is no longer invited. The mails, like the invites, carry no health details."""
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from flask_babel import format_datetime
 
@@ -13,8 +11,6 @@ from models.members import Member
 from models.people import Person
 from zorgteam import mail
 from zorgteam.translate import gettext as _
-
-log = logging.getLogger(__name__)
 
 
 def _when(meeting: Meeting) -> str:
@@ -43,43 +39,34 @@ def _body(kind: str, member: Member, title: str, meeting: Meeting, url: str) -> 
     return "\n".join(lines)
 
 
-def _send(db, meeting: Meeting, members: list[Member], kind: str, ics: bytes, method: str) -> int:
-    """Mail `ics` to each of `members`; returns how many could not be sent."""
+def _send(db, meeting: Meeting, members: list[Member], kind: str, ics: bytes, method: str) -> None:
+    """Mail `ics` to each of `members` with an address (queued: delivered once the request commits)."""
     base_url = current_app.config["ZORGTEAM"].base_url
     title = meeting_title(meeting, db.get(Person, meeting.person_id))
     url = meeting_url(base_url, meeting)
-    failed = 0
     for member in members:
         address = address_of(db, member)
-        if not address:
-            continue
-        try:
+        if address:
             mail.send_calendar(address, _subject(kind, title, meeting), _body(kind, member, title, meeting, url),
                                ics, method)
-        except mail.MailFailed:
-            log.warning("calendar mail for meeting %s could not be sent", meeting.id)
-            failed += 1
-    return failed
 
 
-def send_invites(db, meeting: Meeting, kind: str = "new") -> int:
+def send_invites(db, meeting: Meeting, kind: str = "new") -> None:
     """The invite (or, after a change, the update) to every invitee; a CANCEL to all once cancelled."""
     base_url = current_app.config["ZORGTEAM"].base_url
     ics = meeting_ics(db, meeting, base_url)
     method = "CANCEL" if meeting.status == "cancelled" else "REQUEST"
-    return _send(db, meeting, [i.member for i in meeting.invitees], "cancel" if method == "CANCEL" else kind,
+    _send(db, meeting, [i.member for i in meeting.invitees], "cancel" if method == "CANCEL" else kind,
                  ics, method)
 
 
-def send_change(db, change: Change) -> int:
+def send_change(db, change: Change) -> None:
     """After a change: a CANCEL to whoever is no longer invited, an update to everyone still invited."""
     meeting = change.meeting
-    failed = 0
     base_url = current_app.config["ZORGTEAM"].base_url
     for member in change.removed:
         gone = Invitee(member_id=member.id, member=member, role="required", response="NEEDS-ACTION")
         ics = meeting_ics(db, meeting, base_url, method="CANCEL", invitees=[gone])
-        failed += _send(db, meeting, [member], "cancel", ics, "CANCEL")
+        _send(db, meeting, [member], "cancel", ics, "CANCEL")
     if change.changed or change.added or change.removed:
-        failed += send_invites(db, meeting, "update")
-    return failed
+        send_invites(db, meeting, "update")

@@ -115,12 +115,6 @@ def _chosen(team, form: PlanForm) -> tuple[Member | None, list[Member]]:
     return organiser, [team_child(team, Member, value) for value in form.invitees.data or []]
 
 
-def _mail_result(failed: int) -> None:
-    if failed:
-        flash(_("%(count)s uitnodigingen konden niet verstuurd worden; probeer later opnieuw of bel.",
-                count=failed), "error")
-
-
 @bp.route("/new", methods=["GET", "POST"], access=Permission.MEETINGS_MANAGE)
 def plan(team, member):
     db = get_session()
@@ -139,7 +133,7 @@ def plan(team, member):
         form.form_errors.append(str(error))
         return render_template("meetings/plan.html", team=team, member=member, form=form, new=True), 422
     db.flush()
-    _mail_result(invites.send_invites(db, meeting))
+    invites.send_invites(db, meeting)
     flash(_("Het overleg is gepland; de uitgenodigden krijgen een uitnodiging in hun agenda."), "info")
     return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))
 
@@ -214,7 +208,7 @@ def edit(team, member, meeting_id):
         form.form_errors.append(str(error))
         return render_template("meetings/plan.html", team=team, member=member, form=form, meeting=meeting), 422
     db.flush()
-    _mail_result(invites.send_change(db, change))
+    invites.send_change(db, change)
     flash(_("Het overleg is gewijzigd; de uitgenodigden krijgen een update in hun agenda.") if change.changed
           or change.added or change.removed else _("Bewaard."), "info")
     return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))
@@ -233,7 +227,7 @@ def cancel(team, member, meeting_id):
         return render_template("meetings/cancel.html", team=team, member=member, meeting=meeting, form=form)
     domain.cancel_meeting(db, meeting, member)
     db.flush()
-    _mail_result(invites.send_invites(db, meeting))
+    invites.send_invites(db, meeting)
     flash(_("Het overleg is geannuleerd; de uitgenodigden krijgen dat in hun agenda."), "info")
     return redirect(url_for("meetings.index", team_id=team.id))
 
