@@ -26,7 +26,7 @@ from models.socialmap import Organisation
 from models.socialmap.referrals import refer, referrals_of
 from tests.conftest import csrf_token, login
 from zorgteam import create_app
-from zorgteam.access import PUBLIC, Blueprint, MissingAccessRule, guard, rule_of
+from zorgteam.access import PUBLIC, ZONE_STAFF, Blueprint, MissingAccessRule, guard, rule_of
 
 ROLES = ("johan", "karim", "griet", "els", "tom", "maria", "an", "jef")
 OUTSIDER = "hanne"
@@ -398,3 +398,33 @@ def test_no_get_changes_the_database(app, login_as, db, world, route):
     assert client.get(url).status_code in (200, 302, 303)
     after = _snapshot(db)
     assert sorted(t for t in before if before[t] != after[t]) == []
+
+
+# --- zone staff: the social map's management, declared on the route itself -----------------------------------------
+
+def _staff_endpoints(app) -> set[str]:
+    return {e for e in app.view_functions if rule_of(app, e) is ZONE_STAFF}
+
+
+def test_the_social_maps_management_is_declared_for_zone_staff(app):
+    """Every page that changes the directory or judges proposals says so in its declaration: none can forget it."""
+    managing = {e for e in app.view_functions if e.startswith(("socialmap_manage.", "socialmap_contacts.",
+                                                               "socialmap_proposals."))}
+    assert managing and managing == _staff_endpoints(app)
+    assert rule_of(app, "socialmap.index") is not ZONE_STAFF  # everyone logged in searches the map
+
+
+def test_the_guard_refuses_zone_staff_pages_to_others_and_audits_it(app, login_as, db):
+    from sqlalchemy import select
+
+    from models.audit import AuditEvent
+
+    tom = login_as("tom")
+    urls = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    pages = [e for e in _staff_endpoints(app) if not urls[e].arguments and "GET" in urls[e].methods]
+    assert len(pages) >= 2, "the new-organisation page and the proposals"
+    for endpoint in pages:
+        assert tom.get(urls[endpoint].rule).status_code == 403, endpoint
+    denied = db.scalars(select(AuditEvent).where(AuditEvent.category == "zone-staff")).all()
+    assert denied and all(e.outcome == "denied" for e in denied)
+    assert login_as("griet").get("/socialmap/new").status_code == 200

@@ -23,9 +23,10 @@ from zorgteam.db import READS_FIRST, get_session, keep_changes
 class Access(Enum):
     PUBLIC = "public"
     LOGGED_IN = "logged-in"
+    ZONE_STAFF = "zone-staff"  # logged in as staff of the primary care zone: who manage the social map
 
 
-PUBLIC, LOGGED_IN = Access.PUBLIC, Access.LOGGED_IN
+PUBLIC, LOGGED_IN, ZONE_STAFF = Access.PUBLIC, Access.LOGGED_IN, Access.ZONE_STAFF
 
 # Flask's own static route serves files only; it is the one route not declared through our Blueprint.
 BUILTIN_PUBLIC = frozenset({"static"})
@@ -127,7 +128,17 @@ def guard():
         return _login_redirect()
     if isinstance(access, Permission):
         return _authorise_team(access)
+    if access is ZONE_STAFF and not current_user.zone_staff:
+        _refuse_non_staff()
     return None
+
+
+def _refuse_non_staff():
+    """403 for a page of the social map's management; the attempt is in the audit trail."""
+    audit.record(get_session(), current_user._get_current_object(), "denied", category="zone-staff",
+                 outcome="denied")
+    keep_changes()
+    abort(403)
 
 
 def team_child(team: CareTeam, model, record_id):

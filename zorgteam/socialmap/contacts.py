@@ -12,10 +12,10 @@ from models import StaleEdit
 from models.members import DISCIPLINES
 from models.socialmap.contacts import find_contact, remove_contact, save_contact
 from zorgteam import labels
-from zorgteam.access import LOGGED_IN, Blueprint
+from zorgteam.access import ZONE_STAFF, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import organisation_or_404, require_staff
+from zorgteam.socialmap.directory import organisation_or_404
 from zorgteam.translate import gettext as _
 from zorgteam.translate import lazy_gettext as _l
 
@@ -55,9 +55,8 @@ def _page(form, organisation, contact=None, status: int = 200):
                            contact=contact), status
 
 
-@bp.route("/<organisation_id>/contacts/new", methods=["GET", "POST"], access=LOGGED_IN)
+@bp.route("/<organisation_id>/contacts/new", methods=["GET", "POST"], access=ZONE_STAFF)
 def add(organisation_id):
-    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = ContactForm()
     if not form.validate_on_submit():
@@ -69,9 +68,8 @@ def add(organisation_id):
     return redirect(url_for("socialmap.show", organisation_id=organisation.id))
 
 
-@bp.route("/contacts/<contact_id>/edit", methods=["GET", "POST"], access=LOGGED_IN)
+@bp.route("/contacts/<contact_id>/edit", methods=["GET", "POST"], access=ZONE_STAFF)
 def edit(contact_id):
-    require_staff()
     contact = _contact_or_404(contact_id)
     form = ContactForm(obj=contact)
     if not form.validate_on_submit():
@@ -88,9 +86,8 @@ def edit(contact_id):
     return redirect(url_for("socialmap.show", organisation_id=contact.organisation_id))
 
 
-@bp.route("/contacts/<contact_id>/remove", methods=["POST"], access=LOGGED_IN)
+@bp.route("/contacts/<contact_id>/remove", methods=["POST"], access=ZONE_STAFF)
 def remove(contact_id):
-    require_staff()
     contact = _contact_or_404(contact_id)
     organisation_id, name = contact.organisation_id, contact.name
     if FlaskForm().validate_on_submit():

@@ -53,12 +53,6 @@ def index():
                            contacts=contacts, staff=staff, proposals_waiting=pending_count(get_session()) if staff else 0)
 
 
-def require_staff() -> None:
-    """The social map's management pages are for zone staff only (403 for everyone else)."""
-    if not current_user.zone_staff:
-        abort(403)
-
-
 def organisation_or_404(organisation_id: str) -> Organisation:
     try:
         found = get_session().get(Organisation, uuid.UUID(organisation_id))

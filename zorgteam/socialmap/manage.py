@@ -15,10 +15,10 @@ from wtforms.validators import DataRequired, Email, NumberRange, Optional, Valid
 
 from models import StaleEdit
 from models.socialmap.directory import DirectoryRule, remove_service, save_organisation, save_service
-from zorgteam.access import LOGGED_IN, Blueprint
+from zorgteam.access import ZONE_STAFF, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import POSTCODE, need_choices, organisation_or_404, require_staff
+from zorgteam.socialmap.directory import POSTCODE, need_choices, organisation_or_404
 from zorgteam.socialmap.texts import KINDS, LANGUAGES
 from zorgteam.translate import gettext as _
 from zorgteam.translate import lazy_gettext as _l
@@ -80,9 +80,8 @@ def _form_page(form, organisation=None, status: int = 200):
                            service_form=ServiceForm(formdata=None)), status
 
 
-@bp.route("/new", methods=["GET", "POST"], access=LOGGED_IN)
+@bp.route("/new", methods=["GET", "POST"], access=ZONE_STAFF)
 def new():
-    require_staff()
     form = OrganisationForm()
     if not form.validate_on_submit():
         return _form_page(form)
@@ -92,9 +91,8 @@ def new():
     return redirect(url_for("socialmap_manage.edit", organisation_id=organisation.id))
 
 
-@bp.route("/<organisation_id>/edit", methods=["GET", "POST"], access=LOGGED_IN)
+@bp.route("/<organisation_id>/edit", methods=["GET", "POST"], access=ZONE_STAFF)
 def edit(organisation_id):
-    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)
     if not form.validate_on_submit():
@@ -111,9 +109,8 @@ def edit(organisation_id):
     return redirect(url_for("socialmap.show", organisation_id=organisation.id))
 
 
-@bp.route("/<organisation_id>/services", methods=["POST"], access=LOGGED_IN)
+@bp.route("/<organisation_id>/services", methods=["POST"], access=ZONE_STAFF)
 def add_service(organisation_id):
-    require_staff()
     organisation = organisation_or_404(organisation_id)
     form = ServiceForm()
     if not form.validate_on_submit():
@@ -129,9 +126,8 @@ def add_service(organisation_id):
     return redirect(url_for("socialmap_manage.edit", organisation_id=organisation.id))
 
 
-@bp.route("/<organisation_id>/services/<need>/remove", methods=["POST"], access=LOGGED_IN)
+@bp.route("/<organisation_id>/services/<need>/remove", methods=["POST"], access=ZONE_STAFF)
 def remove(organisation_id, need):
-    require_staff()
     organisation = organisation_or_404(organisation_id)
     if FlaskForm().validate_on_submit():
         try:

@@ -11,10 +11,10 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from models.socialmap import organisations_by_name
 from models.socialmap.directory import DirectoryRule
 from models.socialmap.proposals import accept, find_proposal, proposals, reject
-from zorgteam.access import LOGGED_IN, Blueprint
+from zorgteam.access import ZONE_STAFF, Blueprint
 from zorgteam.db import get_session
 from zorgteam.limits import MaxLength
-from zorgteam.socialmap.directory import POSTCODE, require_staff
+from zorgteam.socialmap.directory import POSTCODE
 from zorgteam.socialmap.texts import KINDS
 from zorgteam.translate import gettext as _
 from zorgteam.translate import lazy_gettext as _l
@@ -56,18 +56,16 @@ def _proposal_or_404(proposal_id: str):
     return proposal
 
 
-@bp.route("/", access=LOGGED_IN)
+@bp.route("/", access=ZONE_STAFF)
 def index():
-    require_staff()
     db = get_session()
     return render_template("socialmap/proposals.html", waiting=proposals(db),
                            decided=proposals(db, pending=False)[:20])
 
 
-@bp.route("/<proposal_id>", methods=["GET", "POST"], access=LOGGED_IN)
+@bp.route("/<proposal_id>", methods=["GET", "POST"], access=ZONE_STAFF)
 def show(proposal_id):
     """The proposal with the form that accepts it (prefilled with the name as the coordinator typed it)."""
-    require_staff()
     proposal = _proposal_or_404(proposal_id)
     form = AcceptForm(organisations_by_name(get_session()), data={"name": proposal.name})
     if not proposal.pending or not form.validate_on_submit():
@@ -84,9 +82,8 @@ def show(proposal_id):
     return redirect(url_for("socialmap_manage.edit", organisation_id=organisation.id))
 
 
-@bp.route("/<proposal_id>/reject", methods=["POST"], access=LOGGED_IN)
+@bp.route("/<proposal_id>/reject", methods=["POST"], access=ZONE_STAFF)
 def refuse(proposal_id):
-    require_staff()
     proposal = _proposal_or_404(proposal_id)
     if FlaskForm().validate_on_submit():
         try:
