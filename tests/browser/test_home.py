@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.test_pages import PHONE, WIDTHS, Visit
+from tests.browser.test_pages import PHONE, WIDTHS, Visit, main_menu
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def test_karim_lands_on_his_home_screen(new_page, screens, size):
 def _tom_writes(new_page) -> None:
     page = new_page(*PHONE)
     _log_in(page, "tom@zorgteam.example", "/home")
-    page.locator("header nav").get_by_role("link", name="Mijn zorgteams").click()
+    main_menu(page, "Mijn zorgteams")
     page.locator("ul.list").get_by_role("link", name="Johan Peeters").click()
     page.locator("nav.teamnav").get_by_role("link", name=re.compile("^Berichten")).click()
     for body, audience in (("Ik kom morgen om 8 uur.", "Het hele zorgteam"),
@@ -65,7 +65,7 @@ def test_maria_lands_on_her_tasks_and_sees_what_tom_wrote_but_not_for_profession
     visit = Visit(page, "maria-home", screens)
     _log_in(page, "maria@zorgteam.example", "/my/tasks")
     visit.check("tasks")
-    page.locator("header nav").get_by_role("link", name="Mijn overzicht").click()
+    main_menu(page, "Mijn overzicht")
     page.wait_for_url("**/home")
     changes = page.locator("section[aria-labelledby=changes-heading]").inner_text()
     assert "Tom Wouters (thuisverpleegkundige) schreef een bericht" in changes

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, open_johans_team, open_privacy_page
+from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, main_menu, open_johans_team, open_privacy_page
 
 pytestmark = pytest.mark.browser
 MARIAS_TASK = "Nieuwe Seretide Diskus ophalen bij apotheek Maes"
@@ -145,7 +145,7 @@ def test_maria_ticks_off_the_task_from_the_mdo_on_her_phone(new_page, screens):
     page = new_page(*PHONE)
     visit = Visit(page, "journey-maria", screens)
     log_in(page, visit, "maria@zorgteam.example")
-    page.locator("header nav").get_by_role("link", name="Mijn taken").click()
+    main_menu(page, "Mijn taken")
     page.wait_for_url("**/my/tasks")
     task = page.locator("li.task").filter(has_text=MARIAS_TASK)
     assert task.count() == 1, "Karim's MDO (the journey before this one) gave Maria this task"

@@ -64,6 +64,14 @@ def open_privacy_page(page, name: str) -> None:
     page.locator("main ul.hub").get_by_role("link", name=name).click()
 
 
+def main_menu(page, name: str) -> None:
+    """Follow `name` in the main menu, opening it first where it is folded away behind "Menu" (a phone)."""
+    toggle = page.locator("header .menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator("header nav").get_by_role("link", name=name).click()
+
+
 def log_in(page, visit: Visit, email: str) -> None:
     page.goto("/login")
     assert page.title().startswith("Aanmelden")
@@ -72,7 +80,7 @@ def log_in(page, visit: Visit, email: str) -> None:
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(re.compile(r"/(home|my/tasks)$"))  # where they land (tests/browser/test_home.py)
-    page.locator("header nav").get_by_role("link", name="Mijn zorgteams").click()
+    main_menu(page, "Mijn zorgteams")
     page.wait_for_url("**/teams/")
 
 

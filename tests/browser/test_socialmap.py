@@ -9,13 +9,13 @@ from datetime import date
 
 import pytest
 
-from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, open_johans_team
+from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, main_menu, open_johans_team
 
 pytestmark = pytest.mark.browser
 
 
 def _search(page, visit: Visit) -> None:
-    page.locator("header nav").get_by_role("link", name="Sociale kaart").click()
+    main_menu(page, "Sociale kaart")
     page.wait_for_url("**/socialmap/")
     page.get_by_label("Waarvoor zoekt u hulp?").select_option(label="dagopvang")
     page.get_by_label("Postcode waar de persoon woont").fill("2440")

@@ -9,13 +9,13 @@ import re
 
 import pytest
 
-from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, open_johans_team
+from tests.browser.test_pages import DESKTOP, PHONE, Visit, log_in, main_menu, open_johans_team
 
 pytestmark = pytest.mark.browser
 
 
 def _griet_adds_a_contact(page, visit: Visit, contact: str) -> None:
-    page.locator("header nav").get_by_role("link", name="Sociale kaart").click()
+    main_menu(page, "Sociale kaart")
     page.get_by_label("Naam van de organisatie (mag leeg)").fill("Thuisverpleging Kempen")
     page.get_by_role("button", name="Zoeken").click()
     page.locator("li.organisation").get_by_role("link", name="Thuisverpleging Kempen").click()
@@ -76,7 +76,7 @@ def _karim_proposes(page, visit: Visit, name: str, organisation: str) -> None:
 
 
 def _griet_accepts(page, visit: Visit, organisation: str) -> None:
-    page.locator("header nav").get_by_role("link", name="Sociale kaart").click()
+    main_menu(page, "Sociale kaart")
     page.get_by_role("link", name=re.compile(r"^Voorstellen")).click()
     page.wait_for_url("**/socialmap/proposals/")
     visit.check("proposals")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.test_pages import PHONE, Visit, log_in, open_johans_team
+from tests.browser.test_pages import PHONE, Visit, log_in, main_menu, open_johans_team
 
 pytestmark = pytest.mark.browser
 TOUCH_PX = 48  # the smallest comfortable touch target
@@ -22,7 +22,7 @@ def test_maria_ticks_off_the_pill_box_and_karim_sees_it_done(new_page, screens):
     page = new_page(*PHONE)
     visit = Visit(page, "maria-tasks", screens)
     log_in(page, visit, "maria@zorgteam.example")
-    page.locator("header nav").get_by_role("link", name="Mijn taken").click()
+    main_menu(page, "Mijn taken")
     page.wait_for_url("**/my/tasks")
     task = _pill_box(page)
     assert task.locator("h3").inner_text() == "Weekdoos klaarzetten — elke zondag"
