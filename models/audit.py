@@ -33,7 +33,7 @@ class AuditEvent(Base):
     on_behalf_of: Mapped[uuid.UUID | None]
     action: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
-    team_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    team_id: Mapped[uuid.UUID | None]  # looked up through ix_audit_events_team_seq (team_id first)
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str | None] = mapped_column(String(40))
