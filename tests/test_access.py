@@ -42,6 +42,8 @@ class Route:
     arguments: frozenset[str]
     method: str  # GET when the rule allows it, else POST
     permission: Permission
+    changes_too: bool  # the rule allows POST besides GET
+    change_form: bool  # declared so: its GET is the form of a change (a closed team refuses it)
 
     def __str__(self) -> str:
         return f"{self.endpoint}:{self.method}"
@@ -63,8 +65,10 @@ def _team_routes(app: Flask) -> list[Route]:
         if "team_id" not in rule.arguments:
             continue
         method = "GET" if "GET" in rule.methods else "POST"
+        view = app.view_functions[rule.endpoint]
         routes.append(Route(rule.endpoint, rule.rule, frozenset(rule.arguments), method,
-                            rule_of(app, rule.endpoint)))
+                            rule_of(app, rule.endpoint), "POST" in rule.methods and method == "GET",
+                            getattr(view, "change_form", False)))
     return routes
 
 

@@ -376,10 +376,27 @@ def test_a_closed_team_refuses_every_change_but_the_persons_rights(app, login_as
     'closed' page, except export, restriction and erasure (the person's rights over the record)."""
     response = _request(login_as("karim"), route, concrete_url(app, world, route, closed_johan))
     refused = response.status_code == 409 and "Dit zorgteam is afgesloten" in response.get_data(as_text=True)
-    open_to = route.permission in PERSONS_RIGHTS or (route.method == "GET" and route.permission in WHEN_CLOSED)
+    open_to = route.permission in PERSONS_RIGHTS or (
+        route.method == "GET" and route.permission in WHEN_CLOSED and not route.change_form)
     assert refused != open_to, f"{route.method} {route.rule} answered {response.status_code}"
     if open_to:  # on an agreement's pages the owner rule decides too: Karim no longer manages agreements
         assert response.status_code not in ((404, 500) if route.endpoint in OWNER_RULE else (403, 404, 500))
+
+
+@pytest.mark.parametrize("route", [r for r in TEAM_ROUTES if r.changes_too and r.permission in WHEN_CLOSED
+                                   and r.permission not in PERSONS_RIGHTS], ids=str)
+def test_a_form_for_a_change_guarded_by_a_reading_permission_is_declared_so(route):
+    """Such a form page (declining an agreement, a medication problem, meeting feedback) would otherwise open on
+    a closed team and be refused only when sent: it must say `change_form=True`, so the guard refuses it first."""
+    assert route.change_form, f"{route.rule} shows a form for a change: declare it with change_form=True"
+
+
+def test_the_owner_of_an_agreement_in_a_closed_team_gets_the_closed_page_not_the_decline_form(
+        login_as, db, world, closed_johan):
+    maria = world.member("maria")
+    owned = db.scalars(select(Agreement).where(Agreement.owner_id == maria.id)).first()
+    page = login_as("maria").get(f"/teams/{closed_johan.id}/agreements/{owned.id}/decline")
+    assert page.status_code == 409 and "Dit zorgteam is afgesloten" in page.get_data(as_text=True)
 
 
 def test_the_refusal_page_says_it_once(login_as, world, closed_johan):

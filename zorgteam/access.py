@@ -37,15 +37,20 @@ class MissingAccessRule(TypeError):
 
 
 class Blueprint(flask.Blueprint):
-    """A blueprint whose routes must say who may call them: `@bp.route("/", access=Permission.TEAM_VIEW)`."""
+    """A blueprint whose routes must say who may call them: `@bp.route("/", access=Permission.TEAM_VIEW)`.
 
-    def route(self, rule: str, *, access: Access | Permission | None = None, **options):
+    `change_form=True` says that the route's GET is the form of a change although a reading permission guards it
+    (an owner declining an agreement, a carer reporting a medication problem): a closed team answers it with its
+    'closed' page, as it answers the POST, instead of a form that cannot be sent."""
+
+    def route(self, rule: str, *, access: Access | Permission | None = None, change_form: bool = False,
+              **options):
         if not isinstance(access, (Access, Permission)):
             raise MissingAccessRule(f"route {rule!r} of blueprint {self.name!r} declares no access rule")
         base = super().route(rule, **options)
 
         def decorator(view):
-            view.access = access
+            view.access, view.change_form = access, change_form
             return base(view)
         return decorator
 
@@ -82,7 +87,9 @@ def _closed_to(team, permission: Permission) -> bool:
     as an owner ticking off an agreement) and every page for a change, but not the person's rights."""
     if not team.closed or permission in PERSONS_RIGHTS:
         return False
-    return request.method not in READS_FIRST or permission not in WHEN_CLOSED
+    if request.method not in READS_FIRST or permission not in WHEN_CLOSED:
+        return True
+    return getattr(flask.current_app.view_functions.get(request.endpoint), "change_form", False)
 
 
 def _refuse_closed(member, team):

@@ -292,7 +292,8 @@ def cancel(team, member, agreement_id):
     return _answer(team, member, agreement, _remark(domain.cancel), _("De afspraak is geannuleerd."))
 
 
-@bp.route("/<agreement_id>/decline", methods=["GET", "POST"], access=Permission.AGREEMENTS_VIEW)
+@bp.route("/<agreement_id>/decline", methods=["GET", "POST"], access=Permission.AGREEMENTS_VIEW,
+          change_form=True)
 def decline(team, member, agreement_id):
     """The owner says it does not work out, and why."""
     agreement = _agreement(team, member, agreement_id, act=True)

@@ -65,7 +65,7 @@ def report(db, team, member, form, lines) -> None:
                    link=_link("info.category", team_id=team.id, category="medication")))
 
 
-@bp.route("/problem", methods=["GET", "POST"], access=Permission.INFO_VIEW)
+@bp.route("/problem", methods=["GET", "POST"], access=Permission.INFO_VIEW, change_form=True)
 def problem(team, member):
     db = get_session()
     domain.require_visible(db, member, "medication")

@@ -195,7 +195,8 @@ def close(team, member, meeting_id):
     return redirect(url_for("meetings.show", team_id=team.id, meeting_id=meeting.id))
 
 
-@bp.route("/<meeting_id>/feedback", methods=["GET", "POST"], access=Permission.MEETINGS_VIEW)
+@bp.route("/<meeting_id>/feedback", methods=["GET", "POST"], access=Permission.MEETINGS_VIEW,
+          change_form=True)
 def feedback(team, member, meeting_id):
     db = get_session()
     meeting = team_child(team, Meeting, meeting_id)
