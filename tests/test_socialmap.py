@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -198,6 +199,16 @@ def test_griet_adds_an_organisation_and_its_service(login_as, db):
     assert [o.name for o, _s in search(db, need="vrijwilligers", postcode="2440")].count("Buurthuis De Kring") == 1
     bad = griet.post(f"/socialmap/{organisation.id}/services", data={"need": "vervoer", "postcodes": "Geel"})
     assert bad.status_code == 422 and "Geef postcodes van 4 cijfers" in bad.get_data(as_text=True)
+
+
+def test_removing_an_offer_asks_first_naming_it(login_as, db):
+    """The browser asks (static/zorgteam.js reads data-confirm; tests/browser/test_socialmap_contacts.py clicks one)."""
+    organisation = _named(db, "Poetsdienst Proper Thuis")
+    [service] = organisation.services[:1]
+    page = login_as("griet").get(f"/socialmap/{organisation.id}/edit").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="/socialmap/[^"]*/services/%s/remove"[^>]*>' % re.escape(service.need), page)
+    assert form is not None, "no remove form for the offer"
+    assert 'data-confirm="Dit aanbod (' in form.group(0) and "schrappen van de sociale kaart?" in form.group(0)
 
 
 def test_a_stale_edit_of_an_organisation_is_refused(login_as, db):

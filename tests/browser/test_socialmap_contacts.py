@@ -2,7 +2,7 @@
 as a member of Johan's team (the details filled in by a GET step, no script needed); Karim types an organisation
 that is not on the map and proposes it; Griet accepts the proposal and Karim's member then points to the new
 organisation. At the end Karim ends both memberships, so the member lists the other browser tests check stay as the
-demo has them. Every page passes the Visit checks (axe, no sideways scroll)."""
+demo has them, and Griet removes the contact (asked first). Every page passes the Visit checks (axe, no sideways scroll)."""
 from __future__ import annotations
 
 import re
@@ -104,6 +104,24 @@ def _karim_sees_the_link_and_ends_both(page, visit: Visit, names: list[str], org
         assert page.locator("ul.members > li").filter(has_text=name).count() == 0
 
 
+def _griet_removes_the_contact(page, contact: str) -> None:
+    """Removing asks first: "no" keeps the contact, "yes" removes it (and the demo's organisation is as it was)."""
+    main_menu(page, "Sociale kaart")
+    page.get_by_label("Naam van de organisatie (mag leeg)").fill("Thuisverpleging Kempen")
+    page.get_by_role("button", name="Zoeken").click()
+    page.locator("li.organisation").get_by_role("link", name="Thuisverpleging Kempen").click()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    remove = page.locator("li.contact").filter(has_text=contact).get_by_role("button", name=re.compile("Schrappen"))
+    remove.click()
+    assert asked == [f"{contact} schrappen als contactpersoon?"]
+    assert page.locator("li.contact").filter(has_text=contact).count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.click()
+    assert contact in page.locator("p.flash").inner_text()
+    assert page.locator("li.contact").filter(has_text=contact).count() == 0
+
+
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_a_contact_person_becomes_a_member_and_a_proposed_organisation_is_accepted(new_page, screens, size):
     contact, proposed = f"Lien Claessens {size[0]}", f"Mevrouw Dierickx {size[0]}"
@@ -119,5 +137,6 @@ def test_a_contact_person_becomes_a_member_and_a_proposed_organisation_is_accept
     _karim_proposes(karim_page, karim, proposed, organisation)
     _griet_accepts(griet_page, griet, organisation)
     _karim_sees_the_link_and_ends_both(karim_page, karim, [contact, proposed], organisation)
+    _griet_removes_the_contact(griet_page, contact)
     griet.verify()
     karim.verify()
