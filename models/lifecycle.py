@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from models import audit
 from models.agreements import Agreement, cancel, open_agreements
-from models.base import utcnow
+from models.base import check_version, utcnow
 from models.meetings import Meeting, cancel_meeting, meetings_of
 from models.members import Member, add_member, create_team, designate, load_membership
 from models.people import Person, find_by_insz
@@ -63,13 +63,17 @@ def check_new_person(session, actor: User | None, insz: str | None) -> None:
     raise PersonHasTeam(team)
 
 
-def _check_start(care_level: str, consent_method: str, care_question: str | None, role: str) -> None:
+def _check_question(care_level: str, care_question: str | None) -> None:
     if care_level not in CARE_LEVELS:
         raise LifecycleRule("Kies enkelvoudige of complexe zorg.")
-    if consent_method not in CONSENT_METHODS:
-        raise LifecycleRule("Kies hoe de persoon toestemming gaf.")
     if len(care_question or "") > CARE_QUESTION_MAX:
         raise LifecycleRule(f"De zorgvraag is te lang (ten hoogste {CARE_QUESTION_MAX} tekens).")
+
+
+def _check_start(care_level: str, consent_method: str, care_question: str | None, role: str) -> None:
+    _check_question(care_level, care_question)
+    if consent_method not in CONSENT_METHODS:
+        raise LifecycleRule("Kies hoe de persoon toestemming gaf.")
     if role not in FOUNDER_ROLES:
         raise LifecycleRule("Kies uw eigen rol in het zorgteam.")
 
@@ -96,6 +100,24 @@ def start_team(session, person: Person, founder: User, *, actor: User | None, ro
     designate(session, team, None, "coordinator", coordinator)
     session.flush()
     return load_membership(session, team.id, founder.id)
+
+
+def change_care_question(session, team: CareTeam, actor: Member, seen_version: int, *, care_question: str,
+                         care_level: str) -> CareTeam:
+    """Rewrite the care question (in the person's words) and the kind of care, as the person, their representative
+    or the coordinator; StaleEdit when someone changed them since `seen_version`. Flushes, no commit."""
+    actor.require(Permission.PERSON_EDIT)
+    if team.closed:
+        raise LifecycleRule("Dit zorgteam is afgesloten: er kan niets meer veranderen.")
+    care_question = (care_question or "").strip()
+    if not care_question:
+        raise LifecycleRule("Vul de zorgvraag in.")
+    _check_question(care_level, care_question)
+    check_version(team, seen_version)
+    team.care_question, team.care_level = care_question, care_level
+    audit.record(session, actor, "update", team=team, target=team, category="care-question")
+    session.flush()
+    return team
 
 
 def _check_close(team: CareTeam, reason: str, on: date, note: str | None) -> None:

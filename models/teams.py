@@ -10,7 +10,7 @@ from sqlalchemy import Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models.base import Base, UUIDKey, utcnow
+from models.base import Base, UUIDKey, Versioned, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
 from models.people import Person
 
@@ -21,10 +21,11 @@ class NotInTeam(LookupError):
     """The record asked for does not belong to this team (the web layer answers 404)."""
 
 
-class CareTeam(UUIDKey, PersonData, Base):
+class CareTeam(UUIDKey, PersonData, Versioned, Base):
     """Everyone around one person. Children are reached only through `team.get`.
 
-    Once closed (`closed_on`), the team is read-only; why it closed is encrypted, like everything about the person."""
+    Once closed (`closed_on`), the team is read-only; why it closed is encrypted, like everything about the person.
+    Versioned: the care question is edited in a form, and a stale edit must not overwrite a newer one."""
 
     __tablename__ = "care_teams"
     __table_args__ = tuple(c for col in ("care_question", "closed_reason", "closed_note")

@@ -42,8 +42,8 @@ class Route:
     arguments: frozenset[str]
     method: str  # GET when the rule allows it, else POST
     permission: Permission
-    changes_too: bool  # the rule allows POST besides GET
-    change_form: bool  # declared so: its GET is the form of a change (a closed team refuses it)
+    changes_too: bool = False  # the rule allows POST besides GET
+    change_form: bool = False  # declared so: its GET is the form of a change (a closed team refuses it)
 
     def __str__(self) -> str:
         return f"{self.endpoint}:{self.method}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField, HiddenField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
 from models.lifecycle import CARE_QUESTION_MAX, CONSENT_METHODS, FOUNDER_ROLES
@@ -62,17 +62,35 @@ class FirstMemberForm(Form):
             _needs_discipline(self.role, field)
 
 
-class NewTeamForm(PersonForm):
-    """The person (the fields of the person's record), and what a team needs from its first day."""
+class CareQuestionFields:
+    """The care question in the person's words and the kind of care: asked when a team starts, edited later."""
 
-    person_email = EmailField(_l("E-mailadres van de persoon (voor een uitnodiging)"),
-                              validators=[Optional(), Email(_l("Dit is geen geldig e-mailadres.")),
-                                          MaxLength(254)])
     care_question = TextAreaField(_l("De zorgvraag, in de woorden van de persoon"), validators=[
         DataRequired(_l("Vul de zorgvraag in.")), MaxLength(CARE_QUESTION_MAX)],
                                   render_kw={"rows": 4})
     care_level = RadioField(_l("Soort zorg"), choices=[], default="simple",
                             validators=[InputRequired(_l("Kies enkelvoudige of complexe zorg."))])
+
+
+class CareQuestionForm(CareQuestionFields, FlaskForm):
+    version = HiddenField()
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.care_level.choices = list(labels.CARE_LEVELS.items())
+
+    def seen_version(self) -> int:
+        """The team's version the form was opened on (zorgteam/errors.py refuses one that is not a number); none
+        at all counts as a stale edit."""
+        return int(self.version.data or -1)
+
+
+class NewTeamForm(CareQuestionFields, PersonForm):
+    """The person (the fields of the person's record), and what a team needs from its first day."""
+
+    person_email = EmailField(_l("E-mailadres van de persoon (voor een uitnodiging)"),
+                              validators=[Optional(), Email(_l("Dit is geen geldig e-mailadres.")),
+                                          MaxLength(254)])
     consent_method = RadioField(_l("Hoe gaf de persoon toestemming?"), choices=[],
                                 validators=[InputRequired(_l("Kies hoe de persoon toestemming gaf."))])
     consent_given = BooleanField(_l("De persoon (of de vertegenwoordiger) gaat akkoord met dit zorgteam en met wat "

@@ -1,19 +1,20 @@
-"""Starting a care team (/teams/new, for every logged-in account) and closing it (/teams/<team_id>/close, the
-coordinator)."""
+"""Starting a care team (/teams/new, for every logged-in account), rewriting its care question
+(/teams/<team_id>/care-question: the person, their representative, the coordinator) and closing it
+(/teams/<team_id>/close, the coordinator)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Member
-from models.lifecycle import LifecycleRule, PersonHasTeam, close_team, start_team
+from models import Member, StaleEdit, audit
+from models.lifecycle import LifecycleRule, PersonHasTeam, change_care_question, close_team, start_team
 from models.members import MembershipRule, add_member, designate, invite, load_membership
 from models.people import InvalidINSZ
 from models.permissions import Permission, Role
 from zorgteam.access import LOGGED_IN, Blueprint
 from zorgteam.db import get_session, keep_changes
-from zorgteam.lifecycle.forms import CloseForm, NewTeamForm
+from zorgteam.lifecycle.forms import CareQuestionForm, CloseForm, NewTeamForm
 from zorgteam.meetings import invites
 from zorgteam.members import invitation_mail
 from zorgteam.translate import gettext as _
@@ -73,6 +74,38 @@ def _add_first_members(db, founder: Member, form: NewTeamForm) -> None:
             invitation_mail(team, *invite(db, team, founder, added[str(number)], row.email.data))
     if form.coordinator.data in added:
         designate(db, team, founder, "coordinator", added[form.coordinator.data])
+
+
+def _care_question_page(team, member, form, status: int = 200):
+    return render_template("lifecycle/care_question.html", team=team, member=member, form=form), status
+
+
+def _care_question_data(team) -> dict:
+    return {"care_question": team.care_question, "care_level": team.care_level, "version": team.version}
+
+
+@bp.route("/teams/<team_id>/care-question", methods=["GET", "POST"], access=Permission.PERSON_EDIT)
+def care_question(team, member):
+    # What is posted stands alone: a field left out is missing, not filled in with what is stored now (a version
+    # left out would otherwise be the current one, and the edit never stale).
+    form = CareQuestionForm(data=_care_question_data(team)) if request.method == "GET" else CareQuestionForm()
+    if not form.validate_on_submit():
+        if not form.is_submitted():
+            audit.record(get_session(), member, "read", team=team, target=team, category="care-question")
+        return _care_question_page(team, member, form, 422 if form.is_submitted() else 200)
+    try:
+        change_care_question(get_session(), team, member, form.seen_version(), care_question=form.care_question.data,
+                             care_level=form.care_level.data)
+    except LifecycleRule as error:
+        form.form_errors.append(str(error))
+        return _care_question_page(team, member, form, 422)
+    except StaleEdit:
+        fresh = CareQuestionForm(formdata=None, data=_care_question_data(team))
+        fresh.form_errors.append(_("Iemand anders heeft de zorgvraag intussen gewijzigd. Hieronder ziet u de "
+                                   "huidige zorgvraag; voer uw wijziging opnieuw in."))
+        return _care_question_page(team, member, fresh, 409)
+    flash(_("De zorgvraag is bewaard."), "info")
+    return redirect(url_for("teams.overview", team_id=team.id))
 
 
 @bp.route("/teams/<team_id>/close", methods=["GET", "POST"], access=Permission.TEAM_CLOSE)
