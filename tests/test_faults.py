@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from models import Agreement, Base, CareGoal, GoalProfile, InfoItem, LifeGoal, Meeting, Member, Person, User
+from models import Agreement, Base, CareGoal, CareTeam, GoalProfile, InfoItem, LifeGoal, Meeting, Member, Person, User
 from models.base import Versioned
 from models.messages import Message
 from tests.conftest import login
@@ -196,6 +196,7 @@ EDITS = {
     CareGoal: [("goals.edit_care_goal", "goals.edit_care_goal")],
     InfoItem: [("info.edit_item", "info.edit_item"), ("info.edit_sheet", "info.edit_sheet")],
     Meeting: [("meetings.edit", "meetings.edit"), ("meetings.minutes", "meetings.hold")],
+    CareTeam: [("lifecycle.care_question", "lifecycle.care_question")],
 }
 # Versioned records whose stale edits are tested beside their own forms, because they do not fit the form above:
 # the social map and its contact persons are no team's (their pages are not under /teams/), and a referral's
