@@ -60,6 +60,9 @@ def _johan(session) -> None:
     session.add(johan)
     johan.set_insz(session, "47.03.12-123.40")
     team = create_team(session, johan)
+    team.care_level = "complex"
+    team.care_question = ("Ik wil thuis blijven wonen, bij Maria. Maar het wassen en mijn pillen lukken niet meer "
+                          "alleen, en Maria mag er niet onder bezwijken.")
     members = {}
     for key, name, role, discipline, organisation, phone, reach, night, relation in JOHAN_TEAM:
         user = _user(session, key, name)
