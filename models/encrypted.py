@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, LargeBinary, event, inspect
 from sqlalchemy.orm import Session, mapped_column, object_session
 
-from models.crypto import HEADER, PENDING, Place, Vault, key_id_of
+from models.crypto import HEADER, PENDING, Place, Vault
 
 
 class Codec:
@@ -152,8 +152,7 @@ def decrypt_rows(session, table: str, columns: dict[str, Codec], rows) -> list[d
     the rows are loaded together first. Each value is bound to its place exactly as the Encrypted attribute's
     (`Batch` puts the same associated data together from parts made once per column, row and key)."""
     vault = vault_of(session)
-    headers = {bytes(v[1:17]) for row in rows for v in row[2:] if v is not None}
-    vault.load_keys(session, {key_id_of(raw) for raw in headers})
+    vault.load_keys_of(session, {bytes(v[1:17]) for row in rows for v in row[2:] if v is not None})
     batch = vault.batch(session, table, columns)
     names, decoders = list(columns), [codec.decode for codec in columns.values()]
     found = []
