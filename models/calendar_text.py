@@ -10,11 +10,25 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event
 
+
 def text(name: str, value: str) -> str:
-    """A TEXT property: backslash, semicolon, comma and newline escaped (replace, in this order, is several times
-    faster than str.translate with a table)."""
-    return (f"{name}:" + value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n").replace("\r", ""))
+    """A TEXT property, escaped."""
+    return f"{name}:{escape(value)}"
+
+
+def escape(value: str) -> str:
+    """Backslash, semicolon, comma and newline escaped, CR dropped. Each replace only when the character is
+    there: most values hold none or one of them, and `in` costs a third of a replace that finds nothing (replace,
+    in this order, is itself several times faster than str.translate with a table)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if ";" in value:
+        value = value.replace(";", "\\;")
+    if "," in value:
+        value = value.replace(",", "\\,")
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    return value.replace("\r", "") if "\r" in value else value
 
 
 def utc(name: str, moment: datetime) -> str:
@@ -72,8 +86,10 @@ def fold_octets(line: str) -> str:
 
 
 def folded_text(name: str, value: str) -> str:
-    """A TEXT property, escaped and folded: a line of a pre-folded block."""
-    return fold(text(name, value))
+    """A TEXT property, escaped and folded: a line of a pre-folded block (`fold`'s short ASCII case inlined: a
+    feed writes 900 of them)."""
+    line = f"{name}:{escape(value)}"
+    return line if len(line) <= 75 and line.isascii() else fold(line)
 
 
 def document(lines: list[str]) -> bytes:

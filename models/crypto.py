@@ -140,8 +140,10 @@ def place_data(table: str, column: str) -> bytes:
 
 
 def row_data(row_id: object, subject_id: object) -> bytes:
-    """The middle two parts (row id, subject id): the same for every column of a row."""
-    return _prefixed_id(row_id) + _prefixed_id(subject_id)
+    """The middle two parts (row id, subject id): the same for every column of a row (`_prefixed_id`, inlined:
+    a batch asks once per row)."""
+    return ((_prefixed_uuid_int(row_id.int) if type(row_id) is uuid.UUID else _prefixed(row_id))
+            + (_prefixed_uuid_int(subject_id.int) if type(subject_id) is uuid.UUID else _prefixed(subject_id)))
 
 
 def _prefixed_id(part: object) -> bytes:

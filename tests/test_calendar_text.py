@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from models.calendar_text import day, document, fold, fold_octets, folded_text, local, stream, text, utc, vtimezone
+from models.calendar_text import (day, document, escape, fold, fold_octets, folded_text, local, stream, text, utc,
+                                  vtimezone)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -56,6 +57,17 @@ def test_fold_is_fold_octets_for_any_line(line):
     assert fold(line) == fold_octets(line)
     parts = fold(line).split("\r\n ")
     assert all(len(p.encode()) <= 75 for p in parts) and "".join(parts) == line
+
+
+@given(st.text(alphabet=st.sampled_from("ab é\\;,\n\r"), max_size=60) | st.text(max_size=100))
+def test_escaping_only_where_a_character_is_found_is_escaping_every_time(value):
+    assert escape(value) == (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                             .replace("\n", "\\n").replace("\r", ""))
+
+
+@given(st.text(max_size=300))
+def test_folded_text_is_text_folded(value):
+    assert folded_text("LOCATION", value) == fold(text("LOCATION", value))
 
 
 def test_a_pre_folded_text_line_is_what_the_document_folds():
