@@ -260,8 +260,11 @@ def feed_ics(session, user: User, base_url: str) -> bytes:
     now = utcnow()
     meetings, tasks = _feed_statements()
     params = {"user_id": user.id, "today": now.date(), "since": now - timedelta(days=180)}
-    rows, owned = session.execute(meetings, params).all(), session.execute(tasks, params).all()
-    persons = names_of(session, [m.person_id for m in rows] + [a.person_id for a in owned])
+    # Through the session's connection (its transaction): Core rows without the ORM's step per row, a sixth of
+    # reading them. Nothing is pending to flush first: the feed's request has only looked up the token.
+    connection = session.connection()
+    rows, owned = connection.execute(meetings, params).all(), connection.execute(tasks, params).all()
+    persons = names_of(session, [row[1] for row in rows] + [row[1] for row in owned])  # person ids
     stamp = utc("DTSTAMP", now)
     blocks = [FEED_START] + ([vtimezone(BRUSSELS)] if rows else [])
     blocks += _meeting_blocks(session, rows, persons, base_url, stamp)

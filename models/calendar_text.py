@@ -36,11 +36,12 @@ def utc(name: str, moment: datetime) -> str:
 
 
 def local(name: str, moment: datetime) -> str:
-    """A date-time in its own time zone (a zoneinfo key such as Europe/Brussels), with TZID. From `isoformat`,
-    twice as fast as strftime; strftime for years before 1000, where it pads differently (or not at all)."""
+    """A date-time in its own time zone (a zoneinfo key such as Europe/Brussels), with TZID. Formatted with %,
+    a quarter of strftime's cost; strftime for years before 1000, which it pads differently (or not at all)."""
     if moment.year < 1000:
         return f"{name};TZID={moment.tzinfo.key}:{moment:%Y%m%dT%H%M%S}"
-    return f"{name};TZID={moment.tzinfo.key}:{moment.isoformat()[:19].replace('-', '').replace(':', '')}"
+    return f"{name};TZID={moment.tzinfo.key}:" + "%04d%02d%02dT%02d%02d%02d" % (
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
 def day(name: str, value: date) -> str:
