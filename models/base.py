@@ -54,8 +54,9 @@ def _text_of_uuid_int(number: int) -> str:
 
 def id_text(value: uuid.UUID) -> str:
     """`str(value)`, made once per worker: a feed writes a thousand ids into its links and UIDs, and
-    `UUID.__str__` costs a microsecond. Found by the id's int (UUID.__hash__ is Python); ids only."""
-    return _text_of_uuid_int(value.int)
+    `UUID.__str__` costs a microsecond. Found by the id's int (UUID.__hash__ is Python); ids only. Anything
+    else (None for an id not yet given) as `str` writes it."""
+    return _text_of_uuid_int(value.int) if type(value) is uuid.UUID else str(value)
 
 
 class CachedUuid(Uuid):

@@ -45,6 +45,7 @@ def local(name: str, moment: datetime) -> str:
 
 
 def day(name: str, value: date) -> str:
+    """A DATE value (an all-day event), from `isoformat` as `local` is (strftime before the year 1000)."""
     if value.year < 1000:
         return f"{name};VALUE=DATE:{value:%Y%m%d}"
     return f"{name};VALUE=DATE:{value.isoformat().replace('-', '')}"

@@ -2,6 +2,7 @@
 breaking a character, and read back by the `icalendar` library as what was written."""
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from models.base import id_text
 from models.calendar_text import (day, document, escape, fold, fold_octets, folded_text, local, stream, text, utc,
                                   vtimezone)
 
@@ -86,3 +88,8 @@ def test_local_times_and_days_from_isoformat_are_what_strftime_writes(moment):
     there = moment.astimezone(BRUSSELS)
     assert local("DTSTART", there) == f"DTSTART;TZID=Europe/Brussels:{there:%Y%m%dT%H%M%S}"
     assert day("DTSTART", there.date()) == f"DTSTART;VALUE=DATE:{there.date():%Y%m%d}"
+
+
+def test_an_id_is_written_as_str_writes_it():
+    ids = [uuid.uuid4() for _ in range(50)] + [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)]
+    assert [id_text(i) for i in ids] == [str(i) for i in ids] and id_text(None) == "None"
