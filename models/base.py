@@ -47,6 +47,18 @@ def _uuid_of_text(text: str) -> uuid.UUID:
     return uuid.UUID(text)
 
 
+@functools.lru_cache(maxsize=16384)
+def _text_of_uuid_int(number: int) -> str:
+    return str(uuid.UUID(int=number))
+
+
+def id_text(value: uuid.UUID) -> str:
+    """`str(value)`, made once per worker: a feed writes a thousand ids into its links and UIDs, and
+    `UUID.__str__` costs a microsecond. Found by the id's int (UUID.__hash__ is Python); ids only. Anything
+    else (None for an id not yet given) as `str` writes it."""
+    return _text_of_uuid_int(value.int) if type(value) is uuid.UUID else str(value)
+
+
 class CachedUuid(Uuid):
     """Uuid, with each id SQLite gives as text made a UUID once per worker: my tasks across 150 teams reads about
     2,000 ids, and `uuid.UUID(text)` cost more than the rest of their rows. Ids only (stored in the clear anyway);

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, LargeBinary, event, inspect
 from sqlalchemy.orm import Session, mapped_column, object_session
 
-from models.crypto import HEADER, PENDING, Place, Vault, key_id_of
+from models.crypto import HEADER, PENDING, Place, Vault
 
 
 class Codec:
@@ -149,14 +149,17 @@ def decrypt_rows(session, table: str, columns: dict[str, Codec], rows) -> list[d
     """Decrypt the values of rows read with a Core select (no ORM objects: a list page reads only what it shows).
 
     Each row is (row id, subject id, one ciphertext per name in `columns`, in that order); the data keys of all
-    the rows are loaded together first. Each value is bound to its place exactly as the Encrypted attribute's."""
+    the rows are loaded together first. Each value is bound to its place exactly as the Encrypted attribute's
+    (`Batch` puts the same associated data together from parts made once per column, row and key)."""
     vault = vault_of(session)
-    vault.load_keys(session, {key_id_of(bytes(v[1:17])) for row in rows for v in row[2:] if v is not None})
+    vault.load_keys_of(session, {bytes(v[1:17]) for row in rows for v in row[2:] if v is not None})
+    batch = vault.batch(session, table, columns)
+    names, decoders = list(columns), [codec.decode for codec in columns.values()]
     found = []
     for row_id, subject_id, *stored in rows:
-        found.append({name: None if value is None else codec.decode(vault.decrypt(
-            session, Place(table, name, row_id, subject_id), value)) for (name, codec), value in
-            zip(columns.items(), stored)})
+        plain = batch.row(row_id, subject_id, stored)
+        found.append({name: None if raw is None else decode(raw)
+                      for name, decode, raw in zip(names, decoders, plain)})
     return found
 
 

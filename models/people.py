@@ -1,12 +1,13 @@
 """The person with a care and support need (PZON, `Person`): identity, address, contact, GP; INSZ checked and blind-indexed."""
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import audit
@@ -136,10 +137,18 @@ def names_of(session, person_ids) -> dict[uuid.UUID, PersonName]:
     ids = list(set(person_ids))
     if not ids:
         return {}
-    rows = session.execute(select(Person.id, Person.id, Person._given_name, Person._family_name)
-                           .where(Person.id.in_(ids))).all()
-    plain = decrypt_rows(session, Person.__tablename__, {"given_name": TEXT, "family_name": TEXT}, rows)
+    rows = [(row[0], *row) for row in session.execute(_names_query(), {"ids": ids})]  # the id: row and subject
+    plain = decrypt_rows(session, Person.__tablename__, NAME_COLUMNS, rows)
     return {row[0]: PersonName(**values) for row, values in zip(rows, plain)}
+
+
+NAME_COLUMNS = {"given_name": TEXT, "family_name": TEXT}
+
+
+@functools.cache  # built once (the feed's, for a hundred persons): building it cost a fifth of running it
+def _names_query():
+    return select(Person.id, Person._given_name, Person._family_name).where(
+        Person.id.in_(bindparam("ids", expanding=True)))
 
 
 def address_line(address: dict | None) -> str:

@@ -12,12 +12,13 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
-from models import Agreement, CalendarFeed
+from models import Agreement, AuditEvent, CalendarFeed
 from models import meetings as domain
 from models.agreements import add_agreement
 from models.base import utcnow
+from models.calendar import meeting_ics
 from models.demo import PASSWORD
 from tests.test_accounts import smtp_at, smtp_inbox  # noqa: F401  (fixtures: a real SMTP server)
 
@@ -84,6 +85,34 @@ def _demo_meetings(world):
     found = domain.meetings_of(world.session, world.johan_team.id)
     held = next(m for m in found if m.status == "held")
     return held, world.session.get(domain.Meeting, held.next_meeting_id)
+
+
+def test_a_feed_event_says_what_the_invite_says_folded_at_75_octets(app, login_as, db, world):
+    """The feed writes its events directly (not with `icalendar`): a long place with accents, commas and
+    semicolons, and a video link, read back the same as in the meeting's invite; every line at most 75 octets;
+    and the feed's read is audited once."""
+    url = _create_feed(login_as("karim"))
+    place = " / ".join(["Woonzorgcentrum Sint-Jozef, zaal 'De Linde'; één verdieping hoger, naast de cafétaria"] * 2)
+    starts = domain.at_brussels(date.today() + timedelta(days=5), time(10, 30))
+    meeting = domain.plan_meeting(db, world.johan_team, None, kind="mdo", starts_at=starts, duration_minutes=90,
+                                  place=place, video_link="https://video.example/zorg?kamer=12;a,b",
+                                  invitees=[world.member("karim")])
+    db.commit()
+    reads = _feed_reads(db)
+    response, calendar = _feed(app, url)
+    assert _feed_reads(db) == reads + 1
+    [event] = [e for e in calendar.walk("VEVENT") if e["UID"] == meeting.uid]
+    [invite] = Calendar.from_ical(meeting_ics(db, meeting, "http://zorgteam.test")).walk("VEVENT")
+    for name in ("SUMMARY", "LOCATION", "DESCRIPTION", "URL", "SEQUENCE", "STATUS", "TRANSP"):
+        assert event[name] == invite[name], name
+    assert event.decoded("DTSTART") == starts and event.decoded("DTEND") == starts + timedelta(minutes=90)
+    assert str(event["LOCATION"]) == place
+    assert all(len(line) <= 75 for line in response.data.split(b"\r\n"))
+
+
+def _feed_reads(db) -> int:
+    return db.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.category == "calendar-feed", AuditEvent.action == "read"))
 
 
 def test_the_token_is_shown_once_and_stored_hashed(login_as, db, world):
