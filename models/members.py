@@ -8,10 +8,10 @@ import functools
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Date, ForeignKey, String, and_, or_, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import audit
 from models.consent import apply_role_defaults
@@ -87,16 +87,9 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        """By role and designations; nothing once the membership ended, only reads (and the person's rights) once
-        the team is closed. Worked out once per standing: the guard, the view and the team menu all ask."""
-        closed = self.team.closed
-        key = (self.role, self.held, self.active, closed)
-        known = self.__dict__.get("_permissions")
-        if known is None or known[0] != key:
-            granted = permissions_for(self.role, set(self.held)) if self.active else frozenset()
-            known = key, (granted & WHEN_CLOSED if closed else granted)
-            self.__dict__["_permissions"] = known
-        return known[1]
+        """By role and designations, as `standing_permissions` works them out (the guard, the view and the team
+        menu all ask)."""
+        return standing_permissions(self.role, self.held, self.active, self.team.closed)
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -104,6 +97,34 @@ class Member(UUIDKey, Versioned, PersonData, Base):
     def require(self, permission: Permission) -> None:
         if not self.may(permission):
             raise NotAllowed(permission)
+
+
+class Standing(NamedTuple):
+    """What a membership's permissions depend on, without the ORM object: a list across a user's 150 teams decides
+    what it may show from these, and loads members only for the few teams it shows."""
+
+    member_id: uuid.UUID
+    team_id: uuid.UUID
+    role: str
+    held: frozenset[str]  # designations currently held
+    active: bool
+    closed: bool  # the team is closed
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return standing_permissions(self.role, self.held, self.active, self.closed)
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+@functools.cache
+def standing_permissions(role: str, held: frozenset[str], active: bool, closed: bool) -> frozenset[Permission]:
+    """By role and designations; nothing once the membership ended, only reads (and the person's rights) once the
+    team is closed. Cached by these values alone (a few dozen combinations), never by member: a changed role or
+    designation is a different key on the very next request."""
+    granted = permissions_for(role, set(held)) if active else frozenset()
+    return granted & WHEN_CLOSED if closed else granted
 
 
 def _active_clause(today=None):
@@ -164,16 +185,45 @@ def memberships_of(session, user_id: uuid.UUID) -> list[Member]:
     return members
 
 
-def memberships_with_teams(session, user_id: uuid.UUID) -> list[Member]:
-    """The user's active memberships, each with its team but not the team's person (two queries): a list across
-    150 teams names only the few teams it shows (`models.teams.with_persons`), instead of joining all of them."""
-    members = list(session.scalars(select(Member).where(Member.user_id == user_id, _active_clause())
-                                   .options(lazyload(Member.team))))
-    teams = {team.id: team for team in session.scalars(select(CareTeam).where(
-        CareTeam.id.in_({m.team_id for m in members})).options(lazyload(CareTeam.person)))} if members else {}
+@functools.cache
+def _standings_query():
+    """Built once: my tasks asks on every request. Each membership's row comes once per designation it holds."""
+    return (select(Member.id, Member.team_id, Member.role, Member.ended_on, CareTeam.closed_on, DesignationRecord.kind)
+            .join(CareTeam, CareTeam.id == Member.team_id)
+            .outerjoin(DesignationRecord, and_(DesignationRecord.team_id == Member.team_id,  # team_id: its index
+                                               DesignationRecord.member_id == Member.id,
+                                               DesignationRecord.ended_at.is_(None)))
+            .where(Member.user_id == param("user_id"), _active_clause(param("today", "date"))))
+
+
+def standings_of(session, user_id: uuid.UUID) -> list[Standing]:
+    """The standing of each of the user's active memberships, with the designations it holds: one Core select,
+    no ORM objects (150 of them, and their teams, were most of the cost of my tasks)."""
+    today = date.today()
+    held: dict[uuid.UUID, set[str]] = {}
+    found: dict[uuid.UUID, tuple] = {}
+    for member_id, team_id, role, ended_on, closed_on, kind in session.execute(
+            _standings_query(), {"user_id": user_id, "today": today}):
+        found.setdefault(member_id, (team_id, role, ended_on is None or ended_on > today, closed_on is not None))
+        if kind is not None:
+            held.setdefault(member_id, set()).add(kind)
+    return [Standing(member_id, team_id, role, frozenset(held.get(member_id, ())), active, closed)
+            for member_id, (team_id, role, active, closed) in found.items()]
+
+
+def memberships_with_teams(session, user_id: uuid.UUID, standings: list[Standing]) -> dict[uuid.UUID, Member]:
+    """The user's memberships of these standings' teams (the few a page shows), with their teams and persons
+    joined and the designations the standings found, by team id. A membership that ended meanwhile is left out."""
+    if not standings:
+        return {}
+    held = {s.member_id: s.held for s in standings}
+    members = session.scalars(select(Member).where(Member.user_id == user_id, _active_clause(),
+                                                   Member.team_id.in_([s.team_id for s in standings])))
+    found = {}
     for member in members:
-        set_committed_value(member, "team", teams[member.team_id])
-    return members
+        member.held = held.get(member.id, frozenset())
+        found[member.team_id] = member
+    return found
 
 
 def account_addresses(session, members) -> list[str]:
