@@ -185,30 +185,44 @@ def memberships_of(session, user_id: uuid.UUID) -> list[Member]:
     return members
 
 
+def _active_of_user(members):
+    """A user's active memberships (the parameters `user_id` and `today`), on the members table's own columns."""
+    return and_(members.user_id == param("user_id"),
+                or_(members.ended_on.is_(None), members.ended_on > param("today", "date")))
+
+
+def active_member_ids():
+    """A select of the ids of a user's active memberships (the parameters `user_id` and `today`), to put in
+    another statement: the agreements they own, without sending 150 ids back to the database."""
+    members = Member.__table__.c
+    return select(members.id).where(_active_of_user(members))
+
+
 @functools.cache
 def _standings_query():
-    """Built once: my tasks asks on every request. Each membership's row comes once per designation it holds."""
-    return (select(Member.id, Member.team_id, Member.role, Member.ended_on, CareTeam.closed_on, DesignationRecord.kind)
-            .join(CareTeam, CareTeam.id == Member.team_id)
-            .outerjoin(DesignationRecord, and_(DesignationRecord.team_id == Member.team_id,  # team_id: its index
-                                               DesignationRecord.member_id == Member.id,
-                                               DesignationRecord.ended_at.is_(None)))
-            .where(Member.user_id == param("user_id"), _active_clause(param("today", "date"))))
+    """Built once: my tasks asks on every request. Each membership's row comes once per designation it holds. The
+    tables' own columns, not the ORM's: the rows come straight from the cursor, without the ORM's result layer."""
+    members, teams, held = Member.__table__.c, CareTeam.__table__.c, DesignationRecord.__table__.c
+    return (select(members.id, members.team_id, members.role, teams.closed_on, held.kind)
+            .join_from(Member.__table__, CareTeam.__table__, teams.id == members.team_id)
+            .outerjoin(DesignationRecord.__table__, and_(held.team_id == members.team_id,  # team_id: its index
+                                                         held.member_id == members.id, held.ended_at.is_(None)))
+            .where(_active_of_user(members)))
 
 
 def standings_of(session, user_id: uuid.UUID) -> list[Standing]:
-    """The standing of each of the user's active memberships, with the designations it holds: one Core select,
-    no ORM objects (150 of them, and their teams, were most of the cost of my tasks)."""
-    today = date.today()
+    """The standing of each of the user's active memberships (active: the statement returns no other), with the
+    designations it holds: one Core select, no ORM objects (150 of them, and their teams, were most of the cost of
+    my tasks)."""
     held: dict[uuid.UUID, set[str]] = {}
     found: dict[uuid.UUID, tuple] = {}
-    for member_id, team_id, role, ended_on, closed_on, kind in session.execute(
-            _standings_query(), {"user_id": user_id, "today": today}):
-        found.setdefault(member_id, (team_id, role, ended_on is None or ended_on > today, closed_on is not None))
+    for member_id, team_id, role, closed_on, kind in session.execute(
+            _standings_query(), {"user_id": user_id, "today": date.today()}).all():
+        found.setdefault(member_id, (team_id, role, closed_on is not None))
         if kind is not None:
             held.setdefault(member_id, set()).add(kind)
-    return [Standing(member_id, team_id, role, frozenset(held.get(member_id, ())), active, closed)
-            for member_id, (team_id, role, active, closed) in found.items()]
+    return [Standing(member_id, team_id, role, frozenset(held.get(member_id, ())), True, closed)
+            for member_id, (team_id, role, closed) in found.items()]
 
 
 def memberships_with_teams(session, user_id: uuid.UUID, standings: list[Standing]) -> dict[uuid.UUID, Member]:

@@ -6,11 +6,12 @@ import uuid
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import DateTime, case, func, select, type_coerce
 from sqlalchemy.orm import lazyload
 
 from models.agreements.model import Agreement, AgreementCompletion
-from models.agreements.reading import sort_key, urgency
+from models.agreements.reading import sort_key
+from models.members import active_member_ids
 
 
 class Owned(NamedTuple):
@@ -21,32 +22,31 @@ class Owned(NamedTuple):
     owner_id: uuid.UUID
     status: str
     due_on: date | None
-    created_at: datetime
-    last_done_at: datetime | None  # the latest completion of one that is done (a recurring one is never "done")
-
-    def urgency(self, today: date | None = None) -> tuple:
-        return urgency(self.status, self.due_on, self.created_at, today)
+    created_at: datetime  # naive UTC: only compared, for the order of equally urgent ones
+    last_done_at: datetime | None  # UTC (naive on SQLite): the latest completion of one that is done
 
 
-_OWNER_IDS = bindparam("owner_ids", expanding=True)
-_LAST_DONE = (select(func.max(AgreementCompletion.completed_at))
-              .where(AgreementCompletion.agreement_id == Agreement.id).scalar_subquery())
-# Built once, with the owners as an expanding parameter: the same statement, and rows in the same order, as
-# owned_by's. The latest completion is looked up only for agreements that are done.
-_OWNED = select(Agreement.id, Agreement.team_id, Agreement.owner_id, Agreement.status, Agreement.due_on,
-                Agreement.created_at, case((Agreement.status == "done", _LAST_DONE), else_=None)).where(
-    Agreement.owner_id.in_(_OWNER_IDS))
+def _owned_query():
+    """The agreements a user's active memberships own, on the tables' own columns (straight from the cursor,
+    without the ORM's result layer). The owners are a subquery, not 150 ids sent back to the database."""
+    agreements, completions = Agreement.__table__.c, AgreementCompletion.__table__.c
+    last_done = (select(func.max(completions.completed_at)).where(completions.agreement_id == agreements.id)
+                 .scalar_subquery())
+    return select(agreements.id, agreements.team_id, agreements.owner_id, agreements.status, agreements.due_on,
+                  type_coerce(agreements.created_at, DateTime()),  # naive: the driver's own conversion, no tz
+                  # the latest completion, only of those done
+                  type_coerce(case((agreements.status == "done", last_done), else_=None), DateTime())).where(
+        agreements.owner_id.in_(active_member_ids()))
 
 
-def owned_rows(session, member_ids: list[uuid.UUID], today: date | None = None) -> list[Owned]:
-    """The clear columns of the agreements these members own, open and overdue ones first; equally urgent ones in
-    the order of `member_ids`, then as the database gives them (the order my tasks always had)."""
-    if not member_ids:
-        return []
-    position = {member_id: place for place, member_id in enumerate(member_ids)}
-    rows = [Owned(*row) for row in session.execute(_OWNED, {"owner_ids": member_ids})]
-    today = today or date.today()
-    return sorted(rows, key=lambda row: (row.urgency(today), position[row.owner_id]))
+_OWNED = _owned_query()  # built once: my tasks asks on every request
+
+
+def owned_rows(session, user_id: uuid.UUID, today: date | None = None) -> list[Owned]:
+    """The clear columns of the agreements the user's active memberships own, as the database gives them (to be
+    ordered by `urgency`, with ties as the caller had them)."""
+    params = {"user_id": user_id, "today": today or date.today()}
+    return list(map(Owned._make, session.execute(_OWNED, params).all()))
 
 
 def owned_by(session, member_ids: list[uuid.UUID]) -> list[Agreement]:

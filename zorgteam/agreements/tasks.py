@@ -84,13 +84,27 @@ class TeamTasks:
         return self.member.team.person.full_name
 
 
-def _group(standings: dict[uuid.UUID, Standing], rows: list[Owned], today: date) -> list[Planned]:
-    """The teams with something to show; rows come in urgency order, and a team takes the place of its first
-    task (a declined one too, though it does not show)."""
+def _visible(standings: list[Standing], rows: list[Owned], today: date) -> list[tuple[Owned, Standing]]:
+    """The tasks the member may see, with the member's standing, in urgency order; equally urgent ones by
+    membership, then as the database gave them (the order my tasks always had)."""
+    by_member = {standing.member_id: (place, standing) for place, standing in enumerate(standings)}
+    keyed = []
+    for row in rows:
+        place, standing = by_member.get(row.owner_id, (None, None))
+        if standing is not None and domain.may_view_own(standing, row.team_id):
+            keyed.append(((domain.urgency(row.status, row.due_on, row.created_at, today), place), row, standing))
+    keyed.sort(key=lambda entry: entry[0])
+    return [(row, standing) for _, row, standing in keyed]
+
+
+def _group(visible: list[tuple[Owned, Standing]], today: date) -> list[Planned]:
+    """The teams with something to show; a team takes the place of its first task (a declined one too, though
+    it does not show)."""
     since = today - RECENT
     groups: dict[uuid.UUID, Planned] = {}
-    for row in rows:
-        group = groups.setdefault(row.team_id, Planned(standings[row.owner_id]))
+    for row, standing in visible:
+        if (group := groups.get(row.team_id)) is None:
+            group = groups[row.team_id] = Planned(standing)
         if row.status in domain.OPEN:
             group.todo.append(row)
         elif row.status == "done" and row.last_done_at and local_day(row.last_done_at) >= since:
@@ -101,11 +115,8 @@ def _group(standings: dict[uuid.UUID, Standing], rows: list[Owned], today: date)
 def plan(db, user_id: uuid.UUID, page: str, today: date) -> Plan:
     """Which teams and tasks, in which order, and which page of them: the user's own agreements in the teams they
     are an active member of and may see agreements in (a team they left, a task not theirs, never appear)."""
-    standings = {standing.member_id: standing for standing in standings_of(db, user_id)}
-    rows = [row for row in domain.owned_rows(db, list(standings), today)
-            if domain.may_view_own(standings[row.owner_id], row.team_id)]
-    teams = _group(standings, rows, today)
-    found = Plan(teams, 1)
+    visible = _visible(standings_of(db, user_id), domain.owned_rows(db, user_id, today), today)
+    found = Plan(_group(visible, today), 1)
     found.page = _page_number(page, found.pages)
     return found
 
