@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Date, ForeignKey, String, and_, or_, select
+from sqlalchemy import Date, ForeignKey, String, and_, bindparam, or_, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from models import audit
@@ -225,14 +225,21 @@ def standings_of(session, user_id: uuid.UUID) -> list[Standing]:
             for member_id, (team_id, role, closed) in found.items()]
 
 
+@functools.cache
+def _shown_members_query():
+    """Built once: my tasks asks on every request (the teams as an expanding parameter)."""
+    return select(Member).where(Member.user_id == param("user_id"), _active_clause(param("today", "date")),
+                                Member.team_id.in_(bindparam("team_ids", expanding=True)))
+
+
 def memberships_with_teams(session, user_id: uuid.UUID, standings: list[Standing]) -> dict[uuid.UUID, Member]:
     """The user's memberships of these standings' teams (the few a page shows), with their teams and persons
     joined and the designations the standings found, by team id. A membership that ended meanwhile is left out."""
     if not standings:
         return {}
     held = {s.member_id: s.held for s in standings}
-    members = session.scalars(select(Member).where(Member.user_id == user_id, _active_clause(),
-                                                   Member.team_id.in_([s.team_id for s in standings])))
+    members = session.scalars(_shown_members_query(), {"user_id": user_id, "today": date.today(),
+                                                       "team_ids": [s.team_id for s in standings]})
     found = {}
     for member in members:
         member.held = held.get(member.id, frozenset())

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, case, func, select, type_coerce
+from sqlalchemy import DateTime, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import lazyload
 
 from models.agreements.model import Agreement, AgreementCompletion
@@ -60,9 +60,13 @@ def owned_by(session, member_ids: list[uuid.UUID]) -> list[Agreement]:
     return sorted(rows, key=sort_key)
 
 
+# Built once, the ids as an expanding parameter: my tasks asks on every request.
+_BY_ID = (select(Agreement).where(Agreement.id.in_(bindparam("ids", expanding=True)))
+          .options(lazyload(Agreement.owner)))
+
+
 def agreements_by_id(session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Agreement]:
     """These agreements as objects (those a page shows), their owners found in the session, not joined."""
     if not ids:
         return {}
-    rows = session.scalars(select(Agreement).where(Agreement.id.in_(ids)).options(lazyload(Agreement.owner)))
-    return {row.id: row for row in rows}
+    return {row.id: row for row in session.scalars(_BY_ID, {"ids": ids})}

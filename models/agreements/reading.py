@@ -5,7 +5,7 @@ import functools
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import lazyload
 
 from models.agreements.access import may_view
@@ -77,11 +77,15 @@ def completions_of(session, agreement: Agreement) -> list[AgreementCompletion]:
                                 .order_by(AgreementCompletion.completed_at.desc())))
 
 
+# Built once, the agreements as an expanding parameter: every list of agreements asks.
+_LAST_COMPLETIONS = (select(AgreementCompletion).where(AgreementCompletion.agreement_id.in_(
+    bindparam("agreement_ids", expanding=True))).order_by(AgreementCompletion.completed_at))
+
+
 def last_completions(session, agreement_ids) -> dict[uuid.UUID, AgreementCompletion]:
     """The latest completion of each of these agreements, by agreement id."""
     ids = list(agreement_ids)
     if not ids:
         return {}
-    rows = session.scalars(select(AgreementCompletion).where(AgreementCompletion.agreement_id.in_(ids))
-                           .order_by(AgreementCompletion.completed_at))
+    rows = session.scalars(_LAST_COMPLETIONS, {"agreement_ids": ids})
     return {row.agreement_id: row for row in rows}
