@@ -43,8 +43,9 @@ class UTCDateTime(TypeDecorator):
 
 
 @functools.lru_cache(maxsize=16384)
-def _uuid_of_text(text: str) -> uuid.UUID:
-    return uuid.UUID(text)
+def _uuid_of_text(text: str | None) -> uuid.UUID | None:
+    """None too, so that the cache itself is the result processor: no Python call of ours for an id it knows."""
+    return None if text is None else uuid.UUID(text)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -70,7 +71,7 @@ class CachedUuid(Uuid):
         convert = super().result_processor(dialect, coltype)
         if convert is None or not self.as_uuid:
             return convert
-        return lambda value: None if value is None else _uuid_of_text(value)
+        return _uuid_of_text
 
 
 class Base(DeclarativeBase):

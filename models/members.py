@@ -8,10 +8,10 @@ import functools
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Date, ForeignKey, String, and_, or_, select
+from sqlalchemy import Date, ForeignKey, String, and_, bindparam, or_, select
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import audit
 from models.consent import apply_role_defaults
@@ -87,16 +87,9 @@ class Member(UUIDKey, Versioned, PersonData, Base):
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        """By role and designations; nothing once the membership ended, only reads (and the person's rights) once
-        the team is closed. Worked out once per standing: the guard, the view and the team menu all ask."""
-        closed = self.team.closed
-        key = (self.role, self.held, self.active, closed)
-        known = self.__dict__.get("_permissions")
-        if known is None or known[0] != key:
-            granted = permissions_for(self.role, set(self.held)) if self.active else frozenset()
-            known = key, (granted & WHEN_CLOSED if closed else granted)
-            self.__dict__["_permissions"] = known
-        return known[1]
+        """By role and designations, as `standing_permissions` works them out (the guard, the view and the team
+        menu all ask)."""
+        return standing_permissions(self.role, self.held, self.active, self.team.closed)
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -104,6 +97,34 @@ class Member(UUIDKey, Versioned, PersonData, Base):
     def require(self, permission: Permission) -> None:
         if not self.may(permission):
             raise NotAllowed(permission)
+
+
+class Standing(NamedTuple):
+    """What a membership's permissions depend on, without the ORM object: a list across a user's 150 teams decides
+    what it may show from these, and loads members only for the few teams it shows."""
+
+    member_id: uuid.UUID
+    team_id: uuid.UUID
+    role: str
+    held: frozenset[str]  # designations currently held
+    active: bool
+    closed: bool  # the team is closed
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return standing_permissions(self.role, self.held, self.active, self.closed)
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+@functools.cache
+def standing_permissions(role: str, held: frozenset[str], active: bool, closed: bool) -> frozenset[Permission]:
+    """By role and designations; nothing once the membership ended, only reads (and the person's rights) once the
+    team is closed. Cached by these values alone (a few dozen combinations), never by member: a changed role or
+    designation is a different key on the very next request."""
+    granted = permissions_for(role, set(held)) if active else frozenset()
+    return granted & WHEN_CLOSED if closed else granted
 
 
 def _active_clause(today=None):
@@ -164,16 +185,66 @@ def memberships_of(session, user_id: uuid.UUID) -> list[Member]:
     return members
 
 
-def memberships_with_teams(session, user_id: uuid.UUID) -> list[Member]:
-    """The user's active memberships, each with its team but not the team's person (two queries): a list across
-    150 teams names only the few teams it shows (`models.teams.with_persons`), instead of joining all of them."""
-    members = list(session.scalars(select(Member).where(Member.user_id == user_id, _active_clause())
-                                   .options(lazyload(Member.team))))
-    teams = {team.id: team for team in session.scalars(select(CareTeam).where(
-        CareTeam.id.in_({m.team_id for m in members})).options(lazyload(CareTeam.person)))} if members else {}
+def _active_of_user(members):
+    """A user's active memberships (the parameters `user_id` and `today`), on the members table's own columns."""
+    return and_(members.user_id == param("user_id"),
+                or_(members.ended_on.is_(None), members.ended_on > param("today", "date")))
+
+
+def active_member_ids():
+    """A select of the ids of a user's active memberships (the parameters `user_id` and `today`), to put in
+    another statement: the agreements they own, without sending 150 ids back to the database."""
+    members = Member.__table__.c
+    return select(members.id).where(_active_of_user(members))
+
+
+@functools.cache
+def _standings_query():
+    """Built once: my tasks asks on every request. Each membership's row comes once per designation it holds. The
+    tables' own columns, not the ORM's: the rows come straight from the cursor, without the ORM's result layer."""
+    members, teams, held = Member.__table__.c, CareTeam.__table__.c, DesignationRecord.__table__.c
+    return (select(members.id, members.team_id, members.role, teams.closed_on, held.kind)
+            .join_from(Member.__table__, CareTeam.__table__, teams.id == members.team_id)
+            .outerjoin(DesignationRecord.__table__, and_(held.team_id == members.team_id,  # team_id: its index
+                                                         held.member_id == members.id, held.ended_at.is_(None)))
+            .where(_active_of_user(members)))
+
+
+def standings_of(session, user_id: uuid.UUID) -> list[Standing]:
+    """The standing of each of the user's active memberships (active: the statement returns no other), with the
+    designations it holds: one Core select, no ORM objects (150 of them, and their teams, were most of the cost of
+    my tasks)."""
+    held: dict[uuid.UUID, set[str]] = {}
+    found: dict[uuid.UUID, tuple] = {}
+    for member_id, team_id, role, closed_on, kind in session.execute(
+            _standings_query(), {"user_id": user_id, "today": date.today()}).all():
+        found.setdefault(member_id, (team_id, role, closed_on is not None))
+        if kind is not None:
+            held.setdefault(member_id, set()).add(kind)
+    return [Standing(member_id, team_id, role, frozenset(held.get(member_id, ())), True, closed)
+            for member_id, (team_id, role, closed) in found.items()]
+
+
+@functools.cache
+def _shown_members_query():
+    """Built once: my tasks asks on every request (the teams as an expanding parameter)."""
+    return select(Member).where(Member.user_id == param("user_id"), _active_clause(param("today", "date")),
+                                Member.team_id.in_(bindparam("team_ids", expanding=True)))
+
+
+def memberships_with_teams(session, user_id: uuid.UUID, standings: list[Standing]) -> dict[uuid.UUID, Member]:
+    """The user's memberships of these standings' teams (the few a page shows), with their teams and persons
+    joined and the designations the standings found, by team id. A membership that ended meanwhile is left out."""
+    if not standings:
+        return {}
+    held = {s.member_id: s.held for s in standings}
+    members = session.scalars(_shown_members_query(), {"user_id": user_id, "today": date.today(),
+                                                       "team_ids": [s.team_id for s in standings]})
+    found = {}
     for member in members:
-        set_committed_value(member, "team", teams[member.team_id])
-    return members
+        member.held = held.get(member.id, frozenset())
+        found[member.team_id] = member
+    return found
 
 
 def account_addresses(session, members) -> list[str]:

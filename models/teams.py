@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models.base import Base, UUIDKey, Versioned, utcnow
 from models.encrypted import Encrypted, PersonData, encrypted_check, encrypted_column
@@ -65,15 +64,6 @@ class CareTeam(UUIDKey, PersonData, Versioned, Base):
         if found is None:
             raise NotInTeam(record_id)
         return found
-
-
-def with_persons(session, teams) -> None:
-    """Give teams read without their persons (`lazyload(CareTeam.person)`) their persons, in one query."""
-    teams = [team for team in teams if "person" not in team.__dict__]
-    persons = {p.id: p for p in session.scalars(select(Person).where(
-        Person.id.in_({team.person_id for team in teams})))} if teams else {}
-    for team in teams:
-        set_committed_value(team, "person", persons[team.person_id])
 
 
 class DesignationRecord(UUIDKey, Base):

@@ -1,10 +1,10 @@
 """Agreements in plain words: when it is due ("elke zondag", "morgen", "te laat: was voor vrijdag 1 mei")."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import g, has_request_context
-from flask_babel import format_date, to_user_timezone
+from flask_babel import format_date, get_locale, to_user_timezone
 
 from zorgteam.translate import gettext as _
 
@@ -30,10 +30,21 @@ def _written(day: date) -> str:
     return known[day]
 
 
+_WEEKDAYS: dict[tuple[str, int], str] = {}  # (locale, weekday) -> its name: seven a language, asked on every card
+
+
+def _weekday(day: date) -> str:
+    """The weekday's name in the current locale (a forced one too: the locale is part of the key)."""
+    key = (str(get_locale()), day.weekday())
+    if key not in _WEEKDAYS:
+        _WEEKDAYS[key] = format_date(day, "EEEE")
+    return _WEEKDAYS[key]
+
+
 def rhythm(agreement) -> str | None:
     """How often it comes back: 'elke zondag', 'elke maand op dag 5'; None for a one-off agreement."""
     if agreement.recurrence == "weekly" and agreement.due_on:
-        return _("elke %(weekday)s", weekday=format_date(agreement.due_on, "EEEE"))
+        return _("elke %(weekday)s", weekday=_weekday(agreement.due_on))
     if agreement.recurrence == "monthly" and agreement.due_on:
         anchor = agreement.recurs_from or agreement.due_on
         return _("elke maand op dag %(day)s", day=anchor.day)
@@ -66,7 +77,12 @@ def next_words(agreement, today: date | None = None) -> str:
 
 def done_day(completion) -> date:
     """The local (Brussels) day a completion was recorded."""
-    return to_user_timezone(completion.completed_at).date()
+    return local_day(completion.completed_at)
+
+
+def local_day(at: datetime) -> date:
+    """The local (Brussels) day of a UTC time."""
+    return to_user_timezone(at).date()
 
 
 def done_words(completion, today: date | None = None) -> str:

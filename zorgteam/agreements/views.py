@@ -12,7 +12,6 @@ from sqlalchemy import select
 from models import Agreement, AgreementCompletion, Base, CareGoal, Member, StaleEdit, audit
 from models import agreements as domain
 from models.agreements import AgreementRule
-from models.base import utcnow
 from models.goals import care_goals
 from models.members import team_members
 from models.permissions import Permission
@@ -48,8 +47,7 @@ class Row:
     @property
     def undoable(self) -> bool:
         """The latest completion may still be taken back (a mistaken tap on "Klaar")."""
-        return (self.may_act and self.last_done is not None and self.agreement.status in ("accepted", "done")
-                and utcnow() - self.last_done.completed_at <= domain.UNDO_WITHIN)
+        return self.may_act and domain.may_undo(self.agreement, self.last_done)
 
 
 def _meeting_dates(db, agreements) -> dict[uuid.UUID, datetime]:
