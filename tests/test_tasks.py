@@ -17,7 +17,7 @@ from models.members import Standing, add_member, load_membership, memberships_of
 from models.permissions import WHEN_CLOSED, Designation, Role, permissions_for
 from tests.test_query_counts import _add_teams
 from zorgteam.agreements.tasks import RECENT, TEAMS_PER_PAGE, plan
-from zorgteam.agreements.texts import local_day, rhythm
+from zorgteam.agreements.texts import day_words, local_day, rhythm
 
 HELD = [frozenset(kinds) for n in range(len(Designation) + 1) for kinds in itertools.combinations(Designation, n)]
 
@@ -153,3 +153,14 @@ def test_weekday_names_follow_the_locale_even_when_forced(app, db, world):
         with force_locale("en"):
             assert rhythm(pill_box) == "every Sunday"
         assert rhythm(pill_box) == "elke zondag"
+
+
+def test_written_dates_follow_the_locale_even_when_forced_in_the_same_request(app):
+    """A mail under `force_locale` in the middle of a Dutch page gets its date in its own language, and the page
+    keeps its own (the dates are remembered per request and language)."""
+    day = date(2026, 12, 6)
+    with app.test_request_context():
+        assert day_words(day, today=date(2026, 12, 1)) == "zondag 6 december"
+        with force_locale("en"):
+            assert day_words(day, today=date(2026, 12, 1)) == "Sunday 6 December"
+        assert day_words(day, today=date(2026, 12, 1)) == "zondag 6 december"

@@ -20,14 +20,16 @@ def day_words(day: date, today: date | None = None) -> str:
 
 
 def _written(day: date) -> str:
-    """The weekday and date in the request's language, formatted once per request for each day (a list of forty
-    tasks due on a few days asked Babel forty times)."""
+    """The weekday and date in the current language, formatted once per request for each day and language (a list
+    of forty tasks due on a few days asked Babel forty times; a mail to another member, written under
+    `force_locale` in the same request, gets its own language)."""
     if not has_request_context():
         return format_date(day, DAY)
     known = g.setdefault("written_days", {})
-    if day not in known:
-        known[day] = format_date(day, DAY)
-    return known[day]
+    key = (str(get_locale()), day)
+    if key not in known:
+        known[key] = format_date(day, DAY)
+    return known[key]
 
 
 _WEEKDAYS: dict[tuple[str, int], str] = {}  # (locale, weekday) -> its name: seven a language, asked on every card
