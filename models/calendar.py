@@ -20,7 +20,7 @@ from models.agreements import OPEN, Agreement
 from models.base import Base, UUIDKey, id_text, param, utcnow
 from models.calendar_text import day, fold, folded_text, local, stream, utc, vtimezone
 from models.meetings.planning import BRUSSELS, brussels
-from models.meetings.records import Invitee, Meeting
+from models.meetings.records import Invitee, Meeting, meeting_uid
 from models.members import Member
 from models.encrypted import TEXT, decrypt_rows
 from models.people import Person, names_of
@@ -215,7 +215,7 @@ def _meeting_block(row: tuple, plain: dict, summary: str, base: str, stamp: str)
     # brussels(), inlined (600 calls a feed); the end is Meeting.ends_at
     starts, ends = starts_at.astimezone(BRUSSELS), (starts_at + timedelta(minutes=minutes)).astimezone(BRUSSELS)
     return (f"BEGIN:VEVENT\r\n{summary}\r\n{local('DTSTART', starts)}\r\n{local('DTEND', ends)}\r\n{stamp}\r\n"
-            f"UID:meeting-{id_text(meeting_id)}@zorgteam\r\nSEQUENCE:{sequence}\r\n"  # UID: Meeting.uid
+            f"UID:{meeting_uid(meeting_id)}\r\nSEQUENCE:{sequence}\r\n"
             f"{folded_text('DESCRIPTION', _description(url, video))}\r\n"
             f"{folded_text('LOCATION', _location(plain['place'], video))}\r\nSTATUS:CONFIRMED\r\nTRANSP:OPAQUE\r\n"
             f"{fold('URL:' + url)}\r\nEND:VEVENT")

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from flask import url_for
 from flask_babel import force_locale
+from sqlalchemy import select
 
-from models import CareTeam, Member
+from models import Agreement, CareTeam, Member
 from models import agreements as domain
 from models.agreements import add_agreement
 from models.members import Standing, add_member, load_membership, memberships_of, standings_of
@@ -59,7 +60,8 @@ def _reference(db, user_id) -> list[tuple]:
     """How the page chose and ordered before the plan: every membership and agreement as objects, sorted, grouped
     by team in the order of each team's first task, the teams with nothing to show left out."""
     memberships = memberships_of(db, user_id)
-    owned = domain.owned_by(db, [m.id for m in memberships])
+    owned = sorted(db.scalars(select(Agreement).where(Agreement.owner_id.in_([m.id for m in memberships]))),
+                   key=domain.sort_key)
     rows = sorted(((m, a) for m in memberships for a in owned if a.owner_id == m.id and domain.may_view(m, a)),
                   key=lambda pair: domain.sort_key(pair[1]))
     since, teams = date.today() - RECENT, {}

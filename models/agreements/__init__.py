@@ -11,7 +11,7 @@ from models.agreements.changes import (ANY_OCCURRENCE, UNDO_WITHIN, accept, add_
                                        update_agreement)
 from models.agreements.model import (OPEN, RECURRENCES, STATUSES, Agreement, AgreementCompletion, AgreementRule,
                                      AlreadyDone, OccurrenceMoved, is_overdue)
-from models.agreements.owned import Owned, agreements_by_id, owned_by, owned_rows
+from models.agreements.owned import Owned, agreements_by_id, owned_rows
 from models.agreements.reading import (completions_of, first_open, last_completions, open_agreements,
                                        overdue_agreements, sort_key, team_agreements, urgency)
 from models.agreements.recurrence import next_occurrence
@@ -20,5 +20,5 @@ __all__ = ["ANY_OCCURRENCE", "OPEN", "RECURRENCES", "STATUSES", "UNDO_WITHIN", "
            "AgreementRule", "AlreadyDone", "OccurrenceMoved", "Owned", "accept", "add_agreement", "agreements_by_id",
            "cancel", "check_occurrence", "complete", "completions_of", "decline", "first_open", "is_overdue",
            "last_completions", "may_act", "may_undo", "may_view", "may_view_own", "next_occurrence", "open_agreements",
-           "overdue_agreements", "owned_by", "owned_rows", "owns", "require_act", "require_manage", "sort_key",
+           "overdue_agreements", "owned_rows", "owns", "require_act", "require_manage", "sort_key",
            "team_agreements", "undo_completion", "update_agreement", "urgency"]

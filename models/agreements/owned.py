@@ -10,7 +10,6 @@ from sqlalchemy import DateTime, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import lazyload
 
 from models.agreements.model import Agreement, AgreementCompletion
-from models.agreements.reading import sort_key
 from models.members import active_member_ids
 
 
@@ -47,17 +46,6 @@ def owned_rows(session, user_id: uuid.UUID, today: date | None = None) -> list[O
     ordered by `urgency`, with ties as the caller had them)."""
     params = {"user_id": user_id, "today": today or date.today()}
     return list(map(Owned._make, session.execute(_OWNED, params).all()))
-
-
-def owned_by(session, member_ids: list[uuid.UUID]) -> list[Agreement]:
-    """The agreements these members own (one user's memberships across teams), open and overdue ones first."""
-    if not member_ids:
-        return []
-    # The owners are the caller's own memberships, already loaded: no join for them (a many-to-one lazy load
-    # is answered from the session's identity map).
-    rows = session.scalars(select(Agreement).where(Agreement.owner_id.in_(member_ids))
-                           .options(lazyload(Agreement.owner)))
-    return sorted(rows, key=sort_key)
 
 
 # Built once, the ids as an expanding parameter: my tasks asks on every request.

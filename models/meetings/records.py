@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UUIDKey, Versioned, utcnow
+from models.base import Base, UUIDKey, Versioned, id_text, utcnow
 from models.encrypted import JSON, Encrypted, PersonData, encrypted_check, encrypted_column
 from models.members import Member
 
@@ -77,7 +77,7 @@ class Meeting(UUIDKey, Versioned, PersonData, Base):
     @property
     def uid(self) -> str:
         """The iCalendar UID: the same for every invite, update and cancellation of this meeting."""
-        return f"meeting-{self.id}@zorgteam"
+        return meeting_uid(self.id)
 
     @property
     def is_planned(self) -> bool:
@@ -130,3 +130,8 @@ class Feedback(UUIDKey, PersonData, Base):
 
     def encryption_subject(self) -> uuid.UUID:
         return self.person_id
+
+
+def meeting_uid(meeting_id: uuid.UUID) -> str:
+    """A meeting's iCalendar UID (`Meeting.uid`; the feed, which reads rows, not objects, writes it too)."""
+    return f"meeting-{id_text(meeting_id)}@zorgteam"
